@@ -1,0 +1,5 @@
+import sys
+
+from zavhoz.main.cli import main
+
+sys.exit(main())

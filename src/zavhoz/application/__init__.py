@@ -1,0 +1,1 @@
+"""Use cases and queries over ports; no framework, no I/O of its own."""

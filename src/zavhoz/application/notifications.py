@@ -1,0 +1,106 @@
+"""The notification table of DOMAIN.md: who hears of which event."""
+
+from collections.abc import Callable, Iterable
+
+import attrs
+
+from zavhoz.domain.events import EventKind, HistoryEvent
+from zavhoz.domain.ids import UserId
+from zavhoz.domain.request import Request
+from zavhoz.domain.users import User
+
+LOW_RATING = 2
+
+
+@attrs.frozen
+class Audience:
+    """The people a rule may name besides the request's own participants."""
+
+    admins: tuple[UserId, ...]
+    executors: tuple[UserId, ...] = ()
+
+
+Addressees = list[tuple[UserId, str]]
+Rule = Callable[[HistoryEvent, Request, Audience], Addressees]
+
+
+def _to(ids: Iterable[UserId | None], template: str) -> Addressees:
+    return [(user_id, template) for user_id in ids if user_id is not None]
+
+
+def _author_and_watchers(template: str) -> Rule:
+    return lambda event, request, _: _to([request.author, *sorted(request.watchers)], template)
+
+
+def _assignee_and_admins(template: str) -> Rule:
+    return lambda event, request, audience: _to([request.assignee, *audience.admins], template)
+
+
+def _created(event: HistoryEvent, request: Request, audience: Audience) -> Addressees:
+    return _to([*audience.admins, *audience.executors], "request_created")
+
+
+def _assigned(event: HistoryEvent, request: Request, audience: Audience) -> Addressees:
+    people = _author_and_watchers("request_assigned")(event, request, audience)
+    return _to([request.assignee], "request_assigned_to_you") + people
+
+
+def _reassigned(event: HistoryEvent, request: Request, audience: Audience) -> Addressees:
+    previous = event.payload.get("previous")
+    old = UserId(previous) if isinstance(previous, int) else None
+    return _to([request.assignee], "request_assigned_to_you") + _to(
+        [request.author, old], "request_reassigned"
+    )
+
+
+def _completed(event: HistoryEvent, request: Request, audience: Audience) -> Addressees:
+    return _to([request.author], "request_completed") + _to(
+        sorted(request.watchers), "request_completed_watcher"
+    )
+
+
+def _comment(event: HistoryEvent, request: Request, audience: Audience) -> Addressees:
+    if event.is_internal:
+        people = [request.assignee, *audience.admins]
+        return _to((p for p in people if p != request.author), "internal_note_added")
+    if event.actor == request.author:
+        return _to([request.assignee] if request.assignee else audience.admins, "comment_added")
+    return _to([request.author, request.assignee], "comment_added")
+
+
+def _rated(event: HistoryEvent, request: Request, audience: Audience) -> Addressees:
+    low = request.rating is not None and request.rating <= LOW_RATING
+    return _to(audience.admins, "low_rating") if low else []
+
+
+_RULES: dict[EventKind, Rule] = {
+    EventKind.CREATED: _created,
+    EventKind.TAKEN: _author_and_watchers("request_taken"),
+    EventKind.ASSIGNED: _assigned,
+    EventKind.REASSIGNED: _reassigned,
+    EventKind.PUT_ON_HOLD: _author_and_watchers("request_on_hold"),
+    EventKind.RESUMED: _author_and_watchers("request_resumed"),
+    EventKind.COMPLETED: _completed,
+    EventKind.REJECTED: _author_and_watchers("request_rejected"),
+    EventKind.CANCELLED: _assignee_and_admins("request_cancelled"),
+    EventKind.REOPENED: _assignee_and_admins("request_reopened"),
+    EventKind.COMMENT_ADDED: _comment,
+    EventKind.RATED: _rated,
+}
+
+
+def addressees(event: HistoryEvent, request: Request, audience: Audience) -> Addressees:
+    """Who is told of ``event``, with which template: once each, never the actor."""
+    rule = _RULES.get(event.kind)
+    found = rule(event, request, audience) if rule else []
+    seen: set[UserId] = set()
+    result: Addressees = []
+    for user_id, template in found:
+        if user_id != event.actor and user_id not in seen:
+            seen.add(user_id)
+            result.append((user_id, template))
+    return result
+
+
+def audience_of(admins: Iterable[User], executors: Iterable[User]) -> Audience:
+    return Audience(tuple(u.id for u in admins), tuple(u.id for u in executors))

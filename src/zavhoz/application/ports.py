@@ -1,0 +1,124 @@
+"""Ports: the small protocols the core needs from the outside world."""
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+import attrs
+
+from zavhoz.application.filters import QueueFilter
+from zavhoz.application.messages import OutboxMessage
+from zavhoz.application.paging import Page, PageRequest
+from zavhoz.domain.catalog import Status
+from zavhoz.domain.events import HistoryEvent
+from zavhoz.domain.ids import RequestId, RoomCode, UserId
+from zavhoz.domain.request import Request
+from zavhoz.domain.rooms import Room
+from zavhoz.domain.users import Role, User, UserState
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current moment, timezone-aware."""
+
+
+class UserRepository(Protocol):
+    async def get(self, user_id: UserId) -> User | None: ...
+
+    async def add(self, user: User) -> None: ...
+
+    async def save(self, user: User) -> None: ...
+
+    async def with_role(self, roles: Iterable[Role]) -> list[User]:
+        """Active users whose role is one of ``roles``."""
+
+    async def page_by_state(self, state: UserState | None, page: PageRequest) -> Page[User]: ...
+
+
+class RequestRepository(Protocol):
+    async def get(self, request_id: RequestId) -> Request | None: ...
+
+    async def add(self, request: Request) -> None:
+        """Store a new request and give it its number."""
+
+    async def save(self, request: Request) -> None:
+        """Store changes; the commit fails with ``ConcurrentUpdate`` if someone saved first."""
+
+    async def by_idempotency_key(self, author: UserId, key: str) -> Request | None: ...
+
+    async def due_for_sla(self, now: datetime, limit: int) -> list[Request]:
+        """Requests with an SLA checkpoint reached by ``now`` and not yet alerted."""
+
+
+class HistoryRepository(Protocol):
+    async def append(self, request_id: RequestId, events: Sequence[HistoryEvent]) -> None: ...
+
+    async def of(self, request_id: RequestId) -> list[HistoryEvent]:
+        """The whole history of a request, oldest first."""
+
+
+class RoomRepository(Protocol):
+    async def get(self, code: RoomCode) -> Room | None: ...
+
+    async def upsert(self, room: Room) -> None: ...
+
+    async def all(self) -> list[Room]: ...
+
+
+class Outbox(Protocol):
+    async def add(self, messages: Iterable[OutboxMessage]) -> None:
+        """Queue messages; one whose dedupe key was queued before is skipped."""
+
+
+@attrs.frozen(kw_only=True)
+class DigestCounts:
+    new: int
+    overdue: int
+    in_progress: int
+    completed: int
+
+
+class RequestQueries(Protocol):
+    """Read side: answered by the database (filters, ordering and paging in SQL)."""
+
+    async def by_author(
+        self, author: UserId, statuses: frozenset[Status], page: PageRequest
+    ) -> Page[Request]:
+        """Newest first."""
+
+    async def queue(self, query: QueueFilter, now: datetime, page: PageRequest) -> Page[Request]:
+        """Most urgent first: by current deadline (none last), then by number."""
+
+    async def open_at(self, location: str, room_code: RoomCode | None) -> list[Request]:
+        """Active requests at a place (by room, or by location text in any case)."""
+
+    async def recent_locations(self, author: UserId, limit: int) -> list[str]: ...
+
+    async def digest(self, since: datetime, until: datetime, now: datetime) -> DigestCounts:
+        """Created and completed in ``[since, until)``, overdue at ``now``, in progress now."""
+
+
+class UnitOfWork(Protocol):
+    users: UserRepository
+    requests: RequestRepository
+    history: HistoryRepository
+    rooms: RoomRepository
+    outbox: Outbox
+    queries: RequestQueries
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Roll back whatever was not committed."""
+
+    async def commit(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> UnitOfWork: ...

@@ -1,0 +1,1 @@
+"""Read-only questions people ask: lists, the queue, a card, search."""

@@ -1,0 +1,45 @@
+from datetime import datetime
+
+import attrs
+
+from zavhoz.application.queries._viewer import load_viewer
+from zavhoz.application.transaction import load_request
+from zavhoz.application.use_cases._service import Service
+from zavhoz.domain.errors import NotPermitted
+from zavhoz.domain.events import HistoryEvent
+from zavhoz.domain.ids import RequestId, UserId
+from zavhoz.domain.policy import available_actions, can_view
+from zavhoz.domain.request import Request
+from zavhoz.domain.users import User
+from zavhoz.domain.workflow import Action
+
+
+@attrs.frozen
+class RequestCard:
+    request: Request
+    history: tuple[HistoryEvent, ...]
+    """What this viewer may see: internal notes only for executors and admins."""
+    actions: frozenset[Action]
+    overdue_by: datetime | None
+    """The missed deadline, when there is one."""
+
+
+class GetRequestCard(Service):
+    async def __call__(self, viewer_id: UserId, request_id: RequestId) -> RequestCard:
+        now = self._clock.now()
+        async with self._uow_factory() as uow:
+            viewer = await load_viewer(uow, viewer_id)
+            request = await load_request(uow, request_id)
+            if not can_view(viewer, request):
+                raise NotPermitted("view", "not_a_participant")
+            history = await uow.history.of(request.id)
+        return RequestCard(
+            request=request,
+            history=tuple(e for e in history if _visible(e, viewer)),
+            actions=available_actions(viewer, request, now),
+            overdue_by=request.due_at if request.is_overdue(now) else None,
+        )
+
+
+def _visible(event: HistoryEvent, viewer: User) -> bool:
+    return viewer.is_executor or not event.is_internal

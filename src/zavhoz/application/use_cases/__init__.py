@@ -1,0 +1,1 @@
+"""One verb per module: each use case is a callable class over injected ports."""

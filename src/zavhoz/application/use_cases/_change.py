@@ -1,0 +1,50 @@
+"""The shape every change to an existing request shares: load, act, store, notify, commit."""
+
+from abc import ABC, abstractmethod
+from datetime import datetime
+from typing import Generic, Protocol, TypeVar
+
+import attrs
+
+from zavhoz.application.ports import UnitOfWork
+from zavhoz.application.recording import record_changes
+from zavhoz.application.transaction import in_transaction, load_request, load_user
+from zavhoz.application.use_cases._service import Service
+from zavhoz.domain.ids import RequestId, UserId
+from zavhoz.domain.request import Request
+from zavhoz.domain.users import User
+
+
+class RequestCommand(Protocol):
+    @property
+    def actor_id(self) -> UserId: ...
+
+    @property
+    def request_id(self) -> RequestId: ...
+
+
+C = TypeVar("C", bound=RequestCommand)
+
+
+@attrs.frozen
+class Change:
+    uow: UnitOfWork
+    request: Request
+    actor: User
+    now: datetime
+
+
+class RequestChange(Service, ABC, Generic[C]):
+    async def __call__(self, command: C) -> Request:
+        async def work(uow: UnitOfWork) -> Request:
+            actor = await load_user(uow, command.actor_id)
+            request = await load_request(uow, command.request_id)
+            await self._apply(command, Change(uow, request, actor, self._clock.now()))
+            await record_changes(uow, request, self._settings)
+            return request
+
+        return await in_transaction(self._uow_factory, work)
+
+    @abstractmethod
+    async def _apply(self, command: C, change: Change) -> None:
+        """Call the domain; raise a domain error to change nothing."""

@@ -1,0 +1,53 @@
+"""The shape of every admin action on a user: check the actor, change the user, tell them."""
+
+from abc import ABC, abstractmethod
+
+import attrs
+
+from zavhoz.application.ports import UnitOfWork
+from zavhoz.application.recording import messages_to
+from zavhoz.application.transaction import in_transaction, load_user
+from zavhoz.application.use_cases._service import Service
+from zavhoz.domain.errors import NotPermitted
+from zavhoz.domain.ids import UserId
+from zavhoz.domain.users import Role, User
+
+
+@attrs.frozen(kw_only=True)
+class UserCommand:
+    actor_id: UserId | None
+    """An admin, or ``None`` for the operator at the command line."""
+    user_id: UserId
+
+
+class UserChange(Service, ABC):
+    action: str
+    notice: str | None = None
+    """The template that tells the user what happened, if anything."""
+
+    async def __call__(self, command: UserCommand) -> User:
+        return await in_transaction(self._uow_factory, lambda uow: self._run(uow, command))
+
+    async def _run(self, uow: UnitOfWork, command: UserCommand) -> User:
+        if command.actor_id is not None:
+            await self._check_admin(uow, command.actor_id)
+        user = await load_user(uow, command.user_id)
+        await self._apply(uow, user, command)
+        await uow.users.save(user)
+        if self.notice is not None:
+            prefix = f"user:{user.id}:{self.action}:{self._clock.now().isoformat()}"
+            await uow.outbox.add(messages_to([user.id], self.notice, {}, prefix, self._clock.now()))
+        return user
+
+    async def _check_admin(self, uow: UnitOfWork, actor_id: UserId) -> None:
+        actor = await load_user(uow, actor_id)
+        if not (actor.is_active and actor.is_admin):
+            raise NotPermitted(self.action, "admins_only")
+
+    @abstractmethod
+    async def _apply(self, uow: UnitOfWork, user: User, command: UserCommand) -> None: ...
+
+
+async def ensure_not_last_admin(uow: UnitOfWork, user: User, action: str) -> None:
+    if user.is_admin and [a.id for a in await uow.users.with_role([Role.ADMIN])] == [user.id]:
+        raise NotPermitted(action, "last_admin")

@@ -1,0 +1,18 @@
+import attrs
+
+from zavhoz.application.transaction import load_user
+from zavhoz.application.use_cases._change import Change, RequestChange
+from zavhoz.domain.ids import RequestId, UserId
+
+
+@attrs.frozen(kw_only=True)
+class AssignRequestCommand:
+    actor_id: UserId
+    request_id: RequestId
+    assignee_id: UserId
+
+
+class AssignRequest(RequestChange[AssignRequestCommand]):
+    async def _apply(self, command: AssignRequestCommand, change: Change) -> None:
+        target = await load_user(change.uow, command.assignee_id)
+        change.request.assign(change.actor, target, change.now)

@@ -1,0 +1,70 @@
+import attrs
+
+from zavhoz.application.ports import UnitOfWork
+from zavhoz.application.recording import messages_to
+from zavhoz.application.settings import RegistrationMode
+from zavhoz.application.transaction import in_transaction
+from zavhoz.application.use_cases._service import Service
+from zavhoz.domain.events import PayloadValue
+from zavhoz.domain.ids import UserId
+from zavhoz.domain.text import USER_NAME
+from zavhoz.domain.users import Role, User, UserState
+
+
+@attrs.frozen(kw_only=True)
+class RegisterUserCommand:
+    user_id: UserId
+    name: str
+    username: str | None = None
+    language: str | None = None
+
+
+@attrs.frozen
+class Registration:
+    user: User
+    is_new: bool
+
+
+class RegisterUser(Service):
+    """First contact registers; every later contact refreshes the profile and reachability."""
+
+    async def __call__(self, command: RegisterUserCommand) -> Registration:
+        return await in_transaction(self._uow_factory, lambda uow: self._register(uow, command))
+
+    async def _register(self, uow: UnitOfWork, command: RegisterUserCommand) -> Registration:
+        user = await uow.users.get(command.user_id)
+        if user is not None:
+            self._refresh(user, command)
+            await uow.users.save(user)
+            return Registration(user, is_new=False)
+        user = self._newcomer(command)
+        await uow.users.add(user)
+        if user.state is UserState.PENDING:
+            await self._ask_admins(uow, user)
+        return Registration(user, is_new=True)
+
+    def _refresh(self, user: User, command: RegisterUserCommand) -> None:
+        user.name = USER_NAME.clean(command.name)
+        user.username, user.language = command.username, command.language
+        user.reachable = True
+
+    def _newcomer(self, command: RegisterUserCommand) -> User:
+        admin = command.user_id in self._settings.admin_ids
+        approval = self._settings.registration is RegistrationMode.APPROVAL
+        user = User(
+            id=command.user_id,
+            role=Role.ADMIN if admin else Role.STAFF,
+            state=UserState.PENDING if approval and not admin else UserState.ACTIVE,
+            created_at=self._clock.now(),
+        )
+        self._refresh(user, command)
+        return user
+
+    async def _ask_admins(self, uow: UnitOfWork, user: User) -> None:
+        admins = [admin.id for admin in await uow.users.with_role([Role.ADMIN])]
+        params: dict[str, PayloadValue] = {"user_id": user.id, "name": user.name}
+        params["username"] = user.username
+        prefix = f"user:{user.id}:registration"
+        await uow.outbox.add(
+            messages_to(admins, "registration_pending", params, prefix, self._clock.now())
+        )

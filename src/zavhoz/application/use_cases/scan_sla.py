@@ -1,0 +1,74 @@
+from functools import partial
+
+import attrs
+
+from zavhoz.application.messages import OutboxMessage
+from zavhoz.application.ports import UnitOfWork
+from zavhoz.application.recording import messages_to, reachable, request_params
+from zavhoz.application.transaction import in_transaction, load_request
+from zavhoz.application.use_cases._service import Service
+from zavhoz.domain.ids import RequestId
+from zavhoz.domain.request import Request
+from zavhoz.domain.sla import SlaCheckpoint, SlaLevel
+from zavhoz.domain.users import Role
+
+BATCH = 500
+
+
+@attrs.frozen
+class SlaAlert:
+    request_id: RequestId
+    checkpoint: SlaCheckpoint
+
+
+class ScanSla(Service):
+    """Record and announce every SLA level reached since the last scan, once per request and level.
+
+    When a scan finds several levels of one deadline reached at once (the bot was down), all are
+    recorded but only the highest is announced.
+    """
+
+    async def __call__(self) -> list[SlaAlert]:
+        now = self._clock.now()
+        async with self._uow_factory() as uow:
+            due = [r.id for r in await uow.requests.due_for_sla(now, BATCH)]
+        alerts: list[SlaAlert] = []
+        for request_id in due:
+            one = partial(self._one, request_id=request_id)
+            alerts += await in_transaction(self._uow_factory, one)
+        return alerts
+
+    async def _one(self, uow: UnitOfWork, request_id: RequestId) -> list[SlaAlert]:
+        request = await load_request(uow, request_id)
+        reached = request.due_alerts(self._clock.now())
+        announced = _highest_per_kind(reached)
+        for checkpoint in announced:
+            await uow.outbox.add(await self._messages(uow, request, checkpoint))
+        await uow.requests.save(request)
+        return [SlaAlert(request.id, checkpoint) for checkpoint in announced]
+
+    async def _messages(
+        self, uow: UnitOfWork, request: Request, checkpoint: SlaCheckpoint
+    ) -> list[OutboxMessage]:
+        recipients = [request.assignee] if request.assignee else []
+        for admin in await uow.users.with_role([Role.ADMIN]):
+            if checkpoint.level is not SlaLevel.WARNING or not admin.mute_sla_warnings:
+                recipients.append(admin.id)
+        people = [u for u in dict.fromkeys(recipients) if await reachable(uow, u)]
+        params = request_params(request) | {
+            "kind": checkpoint.kind.value,
+            "level": checkpoint.level.value,
+            "deadline": checkpoint.deadline.isoformat(),
+        }
+        prefix = f"sla:{request.id}:{checkpoint.key}:{checkpoint.deadline.isoformat()}"
+        return messages_to(people, "sla_alert", params, prefix, self._clock.now(), request.id)
+
+
+def _highest_per_kind(reached: list[SlaCheckpoint]) -> list[SlaCheckpoint]:
+    order = list(SlaLevel)
+    best: dict[str, SlaCheckpoint] = {}
+    for checkpoint in reached:
+        current = best.get(checkpoint.kind)
+        if current is None or order.index(checkpoint.level) > order.index(current.level):
+            best[checkpoint.kind] = checkpoint
+    return list(best.values())

@@ -1,0 +1,1 @@
+"""Composition root: configuration, wiring and entry points. Nothing imports it but the entry points."""
