@@ -1,10 +1,9 @@
+from tests.unit.conftest import ADMIN, EXECUTOR, STAFF
 from zavhoz.adapters.persistence.memory import MemoryDatabase
 from zavhoz.application.use_cases.create_request import CreateRequest, CreateRequestCommand
 from zavhoz.application.use_cases.take_request import TakeRequest, TakeRequestCommand
 from zavhoz.domain.catalog import Category, Status
 from zavhoz.domain.ids import UserId
-
-from tests.unit.conftest import ADMIN, EXECUTOR, STAFF
 
 
 async def test_a_request_is_created_and_taken(build, db: MemoryDatabase) -> None:

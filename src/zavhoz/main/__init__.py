@@ -1,1 +1,1 @@
-"""Composition root: configuration, wiring and entry points. Nothing imports it but the entry points."""
+"""Composition root: configuration, wiring and entry points; only entry points import it."""
