@@ -1,0 +1,24 @@
+"""The two statements whose spelling differs between SQLite and PostgreSQL."""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+def _insert(session: AsyncSession, table: Table) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def insert_ignoring(session: AsyncSession, table: Table, keys: Sequence[str]) -> Any:
+    """INSERT that skips rows whose ``keys`` already exist."""
+    return _insert(session, table).on_conflict_do_nothing(index_elements=list(keys))
+
+
+def upsert(session: AsyncSession, table: Table, row: Mapping[str, Any], keys: Sequence[str]) -> Any:
+    statement = _insert(session, table).values(dict(row))
+    changes = {name: statement.excluded[name] for name in row if name not in keys}
+    return statement.on_conflict_do_update(index_elements=list(keys), set_=changes)

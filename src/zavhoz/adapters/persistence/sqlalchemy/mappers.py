@@ -1,0 +1,230 @@
+"""Explicit mapping between rows and domain objects (no ORM instrumentation on the domain)."""
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import RowMapping
+
+from zavhoz.application.messages import OutboxMessage
+from zavhoz.domain.attachments import Attachment, AttachmentKind
+from zavhoz.domain.catalog import Category, Priority, Status
+from zavhoz.domain.events import EventKind, HistoryEvent
+from zavhoz.domain.ids import RequestId, RoomCode, UserId
+from zavhoz.domain.request import Request
+from zavhoz.domain.rooms import Room
+from zavhoz.domain.sla import SlaCheckpoint, SlaKind, SlaLevel
+from zavhoz.domain.users import Role, User, UserState
+
+Row = RowMapping
+
+
+def user_to_row(user: User) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "name": user.name,
+        "username": user.username,
+        "language": user.language,
+        "role": user.role.value,
+        "state": user.state.value,
+        "reachable": user.reachable,
+        "mute_sla_warnings": user.mute_sla_warnings,
+        "created_at": user.created_at,
+    }
+
+
+def user_from_row(row: Row) -> User:
+    return User(
+        id=UserId(row["id"]),
+        name=row["name"],
+        username=row["username"],
+        language=row["language"],
+        role=Role(row["role"]),
+        state=UserState(row["state"]),
+        reachable=row["reachable"],
+        mute_sla_warnings=row["mute_sla_warnings"],
+        created_at=row["created_at"],
+    )
+
+
+def room_to_row(room: Room) -> dict[str, Any]:
+    return {"code": room.code, "name": room.name, "building": room.building, "floor": room.floor}
+
+
+def room_from_row(row: Row) -> Room:
+    return Room(
+        code=RoomCode(row["code"]), name=row["name"], building=row["building"], floor=row["floor"]
+    )
+
+
+def attachments_to_json(attachments: Sequence[Attachment]) -> list[dict[str, Any]]:
+    return [
+        {
+            "file_id": a.file_id,
+            "file_unique_id": a.file_unique_id,
+            "kind": a.kind.value,
+            "mime_type": a.mime_type,
+            "size": a.size,
+            "name": a.name,
+        }
+        for a in attachments
+    ]
+
+
+def attachments_from_json(items: Sequence[Mapping[str, Any]]) -> list[Attachment]:
+    return [
+        Attachment(
+            file_id=item["file_id"],
+            file_unique_id=item["file_unique_id"],
+            kind=AttachmentKind(item["kind"]),
+            mime_type=item["mime_type"],
+            size=item["size"],
+            name=item["name"],
+        )
+        for item in items
+    ]
+
+
+def _checkpoints_to_json(checkpoints: Sequence[SlaCheckpoint]) -> list[dict[str, str]]:
+    return [
+        {
+            "kind": c.kind.value,
+            "level": c.level.value,
+            "at": c.at.isoformat(),
+            "deadline": c.deadline.isoformat(),
+        }
+        for c in checkpoints
+    ]
+
+
+def _checkpoints_from_json(items: Sequence[Mapping[str, str]]) -> tuple[SlaCheckpoint, ...]:
+    return tuple(
+        SlaCheckpoint(
+            SlaKind(item["kind"]),
+            SlaLevel(item["level"]),
+            datetime.fromisoformat(item["at"]),
+            datetime.fromisoformat(item["deadline"]),
+        )
+        for item in items
+    )
+
+
+def search_text(request: Request) -> str:
+    """Case-folded in Python: SQLite's ``lower()`` leaves Cyrillic as it is."""
+    return f"{request.location}\n{request.title}\n{request.description}".casefold()
+
+
+def request_to_row(request: Request) -> dict[str, Any]:
+    return {
+        "author_id": request.author,
+        "location": request.location,
+        "location_key": request.location.casefold(),
+        "room_code": request.room_code,
+        "category": request.category.value,
+        "description": request.description,
+        "title": request.title,
+        "search_text": search_text(request),
+        "priority": request.priority.value,
+        "status": request.status.value,
+        "assignee_id": request.assignee,
+        "attachments": attachments_to_json(request.attachments),
+        "watchers": sorted(request.watchers),
+        "created_at": request.created_at,
+        "updated_at": request.updated_at,
+        "taken_at": request.taken_at,
+        "completed_at": request.completed_at,
+        "confirmed_at": request.confirmed_at,
+        "closed_at": request.closed_at,
+        "rating": request.rating,
+        "feedback": request.feedback,
+        "respond_by": request.respond_by,
+        "resolve_by": request.resolve_by,
+        "due_at": request.due_at,
+        "sla_started_at": request.sla_started_at,
+        "held_seconds": request.held // timedelta(microseconds=1),
+        "hold_started_at": request.hold_started_at,
+        "sla_checkpoints": _checkpoints_to_json(request.sla_checkpoints),
+        "sla_alerts_sent": sorted(request.sla_alerts_sent),
+        "next_alert_at": request.next_alert_at,
+        "idempotency_key": request.idempotency_key,
+        "version": request.version,
+    }
+
+
+def request_from_row(row: Row) -> Request:
+    return Request(
+        id=RequestId(row["id"]),
+        author=UserId(row["author_id"]),
+        location=row["location"],
+        room_code=RoomCode(row["room_code"]) if row["room_code"] else None,
+        category=Category(row["category"]),
+        description=row["description"],
+        title=row["title"],
+        priority=Priority(row["priority"]),
+        status=Status(row["status"]),
+        assignee=UserId(row["assignee_id"]) if row["assignee_id"] is not None else None,
+        attachments=attachments_from_json(row["attachments"]),
+        watchers={UserId(w) for w in row["watchers"]},
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        taken_at=row["taken_at"],
+        completed_at=row["completed_at"],
+        confirmed_at=row["confirmed_at"],
+        closed_at=row["closed_at"],
+        rating=row["rating"],
+        feedback=row["feedback"],
+        respond_by=row["respond_by"],
+        resolve_by=row["resolve_by"],
+        sla_started_at=row["sla_started_at"],
+        held=timedelta(microseconds=row["held_seconds"]),
+        hold_started_at=row["hold_started_at"],
+        sla_checkpoints=_checkpoints_from_json(row["sla_checkpoints"]),
+        sla_alerts_sent=frozenset(row["sla_alerts_sent"]),
+        idempotency_key=row["idempotency_key"],
+        version=row["version"],
+    )
+
+
+def event_to_row(request_id: RequestId, event: HistoryEvent) -> dict[str, Any]:
+    return {
+        "request_id": request_id,
+        "kind": event.kind.value,
+        "actor_id": event.actor,
+        "at": event.at,
+        "payload": dict(event.payload),
+        "attachments": attachments_to_json(event.attachments),
+    }
+
+
+def event_from_row(row: Row) -> HistoryEvent:
+    return HistoryEvent(
+        kind=EventKind(row["kind"]),
+        actor=UserId(row["actor_id"]),
+        at=row["at"],
+        payload=row["payload"],
+        attachments=tuple(attachments_from_json(row["attachments"])),
+    )
+
+
+def message_to_row(message: OutboxMessage) -> dict[str, Any]:
+    return {
+        "recipient_id": message.recipient,
+        "template": message.template,
+        "params": dict(message.params),
+        "dedupe_key": message.dedupe_key,
+        "request_id": message.request_id,
+        "attachments": attachments_to_json(message.attachments),
+        "created_at": message.created_at,
+    }
+
+
+def message_from_row(row: Row) -> OutboxMessage:
+    return OutboxMessage(
+        recipient=UserId(row["recipient_id"]),
+        template=row["template"],
+        params=row["params"],
+        dedupe_key=row["dedupe_key"],
+        request_id=RequestId(row["request_id"]) if row["request_id"] is not None else None,
+        attachments=tuple(attachments_from_json(row["attachments"])),
+        created_at=row["created_at"],
+    )

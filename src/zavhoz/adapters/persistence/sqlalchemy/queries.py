@@ -1,0 +1,99 @@
+"""The read port in SQL: filters, ordering, counts and paging happen in the database."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from zavhoz.adapters.persistence.sqlalchemy import mappers
+from zavhoz.adapters.persistence.sqlalchemy.tables import requests
+from zavhoz.application.filters import QueueFilter
+from zavhoz.application.paging import Page, PageRequest
+from zavhoz.application.ports import DigestCounts, RequestQueries
+from zavhoz.domain.catalog import ACTIVE_STATUSES, Status
+from zavhoz.domain.ids import RoomCode, UserId
+from zavhoz.domain.request import Request
+
+_ACTIVE = [s.value for s in ACTIVE_STATUSES]
+_WORKING = [Status.IN_PROGRESS.value, Status.ON_HOLD.value]
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _queue_conditions(query: QueueFilter) -> list[ColumnElement[bool]]:
+    c = requests.c
+    conditions: list[ColumnElement[bool]] = [c.status.in_([s.value for s in query.statuses])]
+    if query.priority is not None:
+        conditions.append(c.priority == query.priority.value)
+    if query.category is not None:
+        conditions.append(c.category == query.category.value)
+    if query.assignee is not None:
+        conditions.append(c.assignee_id == query.assignee)
+    if query.overdue_at is not None:
+        conditions.append(c.due_at < query.overdue_at)
+    conditions += [c.search_text.like(f"%{_escape_like(w)}%", escape="\\") for w in query.words]
+    return conditions
+
+
+class SqlRequestQueries(RequestQueries):
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def by_author(
+        self, author: UserId, statuses: frozenset[Status], page: PageRequest
+    ) -> Page[Request]:
+        where = and_(
+            requests.c.author_id == author, requests.c.status.in_([s.value for s in statuses])
+        )
+        return await self._page(where, [requests.c.id.desc()], page)
+
+    async def queue(self, query: QueueFilter, now: datetime, page: PageRequest) -> Page[Request]:
+        order = [requests.c.due_at.is_(None), requests.c.due_at, requests.c.id]
+        return await self._page(and_(*_queue_conditions(query)), order, page)
+
+    async def open_at(self, location: str, room_code: RoomCode | None) -> list[Request]:
+        place = requests.c.location_key == location.casefold()
+        where = or_(place, requests.c.room_code == room_code) if room_code else place
+        query = (
+            select(requests).where(requests.c.status.in_(_ACTIVE), where).order_by(requests.c.id)
+        )
+        return await self._requests(query)
+
+    async def recent_locations(self, author: UserId, limit: int) -> list[str]:
+        newest = func.max(requests.c.id)
+        query = (
+            select(requests.c.location)
+            .where(requests.c.author_id == author)
+            .group_by(requests.c.location)
+            .order_by(newest.desc())
+            .limit(limit)
+        )
+        return list((await self._session.scalars(query)).all())
+
+    async def digest(self, since: datetime, until: datetime, now: datetime) -> DigestCounts:
+        c = requests.c
+
+        async def count(*conditions: ColumnElement[bool]) -> int:
+            return await self._session.scalar(select(func.count()).where(*conditions)) or 0
+
+        return DigestCounts(
+            new=await count(c.created_at >= since, c.created_at < until),
+            overdue=await count(c.status.in_(_ACTIVE), c.due_at < now),
+            in_progress=await count(c.status.in_(_WORKING)),
+            completed=await count(c.completed_at >= since, c.completed_at < until),
+        )
+
+    async def _page(
+        self, where: ColumnElement[bool], order: list[Any], page: PageRequest
+    ) -> Page[Request]:
+        total = await self._session.scalar(select(func.count()).select_from(requests).where(where))
+        query = select(requests).where(where).order_by(*order).offset(page.offset).limit(page.limit)
+        items = await self._requests(query)
+        return Page(tuple(items), total or 0, page.offset, page.limit)
+
+    async def _requests(self, query: Select[Any]) -> list[Request]:
+        rows = (await self._session.execute(query)).mappings()
+        return [mappers.request_from_row(r) for r in rows]

@@ -1,0 +1,131 @@
+"""The schema, kept apart from the domain classes. Alembic migrations follow this metadata."""
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
+
+from zavhoz.adapters.persistence.sqlalchemy.types import Id64, UtcDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("name", String(200), nullable=False),
+    Column("username", String(64)),
+    Column("language", String(16)),
+    Column("role", String(16), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("reachable", Boolean, nullable=False),
+    Column("mute_sla_warnings", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_users_role_state", "role", "state"),
+)
+
+rooms = Table(
+    "rooms",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("building", String(100), nullable=False),
+    Column("floor", String(32), nullable=False),
+)
+
+requests = Table(
+    "requests",
+    metadata,
+    Column("id", Id64, primary_key=True, autoincrement=True),
+    Column("author_id", BigInteger, ForeignKey("users.id"), nullable=False),
+    Column("location", String(100), nullable=False),
+    Column("location_key", String(100), nullable=False),
+    Column("room_code", String(32), ForeignKey("rooms.code")),
+    Column("category", String(32), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("title", String(100), nullable=False),
+    Column("search_text", Text, nullable=False),
+    Column("priority", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("assignee_id", BigInteger, ForeignKey("users.id")),
+    Column("attachments", JSON, nullable=False),
+    Column("watchers", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("taken_at", UtcDateTime),
+    Column("completed_at", UtcDateTime),
+    Column("confirmed_at", UtcDateTime),
+    Column("closed_at", UtcDateTime),
+    Column("rating", SmallInteger),
+    Column("feedback", Text),
+    Column("respond_by", UtcDateTime, nullable=False),
+    Column("resolve_by", UtcDateTime, nullable=False),
+    Column("due_at", UtcDateTime),
+    Column("sla_started_at", UtcDateTime, nullable=False),
+    Column("held_seconds", BigInteger, nullable=False),
+    Column("hold_started_at", UtcDateTime),
+    Column("sla_checkpoints", JSON, nullable=False),
+    Column("sla_alerts_sent", JSON, nullable=False),
+    Column("next_alert_at", UtcDateTime),
+    Column("idempotency_key", String(64)),
+    Column("version", Integer, nullable=False),
+    Index("ix_requests_queue", "status", "due_at", "id"),
+    Index("ix_requests_author", "author_id", "id"),
+    Index("ix_requests_assignee", "assignee_id", "status"),
+    Index("ix_requests_next_alert_at", "next_alert_at"),
+    Index("ix_requests_location_key", "location_key", "status"),
+    Index("ix_requests_room_code", "room_code"),
+    Index("ix_requests_created_at", "created_at"),
+    Index("ix_requests_completed_at", "completed_at"),
+    Index("uq_requests_author_idempotency", "author_id", "idempotency_key", unique=True),
+)
+
+history = Table(
+    "history",
+    metadata,
+    Column("id", Id64, primary_key=True, autoincrement=True),
+    Column("request_id", Id64, ForeignKey("requests.id"), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("actor_id", BigInteger, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("attachments", JSON, nullable=False),
+    Index("ix_history_request", "request_id", "id"),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Id64, primary_key=True, autoincrement=True),
+    Column("recipient_id", BigInteger, nullable=False),
+    Column("template", String(64), nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("dedupe_key", String(255), nullable=False, unique=True),
+    Column("request_id", Id64),
+    Column("attachments", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("state", String(16), nullable=False, server_default="pending"),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", UtcDateTime),
+    Column("sent_at", UtcDateTime),
+    Column("last_error", Text),
+    Index("ix_outbox_pending", "state", "next_attempt_at", "id"),
+)
