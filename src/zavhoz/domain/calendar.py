@@ -36,6 +36,14 @@ class WorkingCalendar:
     def is_working_day(self, day: date) -> bool:
         return day.weekday() in self.working_days and day not in self.holidays
 
+    def previous_working_day(self, day: date) -> date:
+        """The last working day before ``day`` (any day before it in 24/7 mode)."""
+        for offset in range(1, _HORIZON_DAYS):
+            earlier = day - timedelta(days=offset)
+            if self.always_on or self.is_working_day(earlier):
+                return earlier
+        raise ValidationFailed("holidays", "no_working_time", _HORIZON_DAYS)
+
     def add(self, start: datetime, duration: timedelta) -> datetime:
         """The moment when ``duration`` of working time has passed since ``start``."""
         if self.always_on or duration <= timedelta(0):

@@ -99,9 +99,9 @@ class Request:
 
     def take(self, actor: User, now: datetime) -> None:
         ensure_permitted(actor, Action.TAKE, self)
-        if self.assignee == actor.id:
-            raise AlreadyYours()
-        if self.assignee is not None:
+        if self.assignee is not None and self.status.is_active:
+            if self.assignee == actor.id:
+                raise AlreadyYours()
             raise AlreadyTaken(self.assignee)
         self._move(Action.TAKE)
         self._start_work(actor.id, now)
@@ -181,6 +181,7 @@ class Request:
         self._move(Action.REOPEN)
         self.completed_at = None
         self.sla_started_at, self.held = now, timedelta(0)
+        self.sla_alerts_sent = frozenset()
         self._plan_sla(calendar, responding=False)
         self._record(EventKind.REOPENED, actor, now, reason=cleaned)
 
@@ -297,7 +298,7 @@ class Request:
         if action is Action.REOPEN:
             return self.confirmed_at is None and self._within_reopen_window(now)
         if action is Action.WATCH:
-            return actor.id not in self.watchers
+            return actor.id not in self.watchers and actor.id != self.assignee
         return not (action is Action.TAKE and self.assignee is not None)
 
     def pull_events(self) -> list[HistoryEvent]:

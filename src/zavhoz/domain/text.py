@@ -11,18 +11,22 @@ _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
-def _printable(char: str, keep_newlines: bool) -> bool:
+def _clean(char: str, multiline: bool) -> str:
     if char == "\n":
-        return keep_newlines
-    return unicodedata.category(char) != "Cc"
+        return char if multiline else " "
+    if char.isspace():
+        return " "
+    return "" if unicodedata.category(char) == "Cc" else char
 
 
 def normalize(text: str, *, multiline: bool = False) -> str:
-    """Strip, collapse runs of spaces, drop control characters; ``multiline`` keeps line breaks."""
-    unified = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    if not multiline:
-        unified = unified.replace("\n", " ")
-    kept = "".join(c for c in unified if _printable(c, multiline))
+    """Strip, collapse runs of spaces, drop control characters; ``multiline`` keeps line breaks.
+
+    Whitespace-like controls (tabs, form feeds) become spaces; text is composed to NFC, so a
+    letter typed as two code points counts as one.
+    """
+    unified = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    kept = "".join(_clean(c, multiline) for c in unified)
     lines = (_SPACES.sub(" ", line).strip() for line in kept.split("\n"))
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
