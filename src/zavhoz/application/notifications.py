@@ -1,4 +1,8 @@
-"""The notification table of DOMAIN.md: who hears of which event."""
+"""The notification table of DOMAIN.md: who hears of which event.
+
+Beyond the table, following "the author is told at every step": the assignee also hears of a
+hold, resume or rejection someone else made, and author and watchers hear of a cancellation.
+"""
 
 from collections.abc import Callable, Iterable
 
@@ -30,6 +34,18 @@ def _to(ids: Iterable[UserId | None], template: str) -> Addressees:
 
 def _author_and_watchers(template: str) -> Rule:
     return lambda event, request, _: _to([request.author, *sorted(request.watchers)], template)
+
+
+def _everyone_involved(template: str) -> Rule:
+    """Author, watchers and the assignee: a change the person working on it did not make."""
+    return lambda event, request, _: _to(
+        [request.author, *sorted(request.watchers), request.assignee], template
+    )
+
+
+def _cancelled(event: HistoryEvent, request: Request, audience: Audience) -> Addressees:
+    people = [request.author, *sorted(request.watchers), request.assignee, *audience.admins]
+    return _to(people, "request_cancelled")
 
 
 def _assignee_and_admins(template: str) -> Rule:
@@ -78,11 +94,11 @@ _RULES: dict[EventKind, Rule] = {
     EventKind.TAKEN: _author_and_watchers("request_taken"),
     EventKind.ASSIGNED: _assigned,
     EventKind.REASSIGNED: _reassigned,
-    EventKind.PUT_ON_HOLD: _author_and_watchers("request_on_hold"),
-    EventKind.RESUMED: _author_and_watchers("request_resumed"),
+    EventKind.PUT_ON_HOLD: _everyone_involved("request_on_hold"),
+    EventKind.RESUMED: _everyone_involved("request_resumed"),
     EventKind.COMPLETED: _completed,
-    EventKind.REJECTED: _author_and_watchers("request_rejected"),
-    EventKind.CANCELLED: _assignee_and_admins("request_cancelled"),
+    EventKind.REJECTED: _everyone_involved("request_rejected"),
+    EventKind.CANCELLED: _cancelled,
     EventKind.REOPENED: _assignee_and_admins("request_reopened"),
     EventKind.COMMENT_ADDED: _comment,
     EventKind.RATED: _rated,

@@ -70,6 +70,9 @@ class Outbox(Protocol):
     async def add(self, messages: Iterable[OutboxMessage]) -> None:
         """Queue messages; one whose dedupe key was queued before is skipped."""
 
+    async def pending(self, limit: int) -> list[OutboxMessage]:
+        """Committed messages not yet delivered, oldest first."""
+
 
 @attrs.frozen(kw_only=True)
 class DigestCounts:

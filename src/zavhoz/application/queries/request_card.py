@@ -20,7 +20,7 @@ class RequestCard:
     history: tuple[HistoryEvent, ...]
     """What this viewer may see: internal notes only for executors and admins."""
     actions: frozenset[Action]
-    overdue_by: datetime | None
+    missed_deadline: datetime | None
     """The missed deadline, when there is one."""
 
 
@@ -35,11 +35,12 @@ class GetRequestCard(Service):
             history = await uow.history.of(request.id)
         return RequestCard(
             request=request,
-            history=tuple(e for e in history if _visible(e, viewer)),
+            history=tuple(e for e in history if _visible(e, viewer, request)),
             actions=available_actions(viewer, request, now),
-            overdue_by=request.due_at if request.is_overdue(now) else None,
+            missed_deadline=request.due_at if request.is_overdue(now) else None,
         )
 
 
-def _visible(event: HistoryEvent, viewer: User) -> bool:
-    return viewer.is_executor or not event.is_internal
+def _visible(event: HistoryEvent, viewer: User, request: Request) -> bool:
+    """Internal notes are for executors and admins, and never for the author (DOMAIN.md)."""
+    return not event.is_internal or (viewer.is_executor and viewer.id != request.author)

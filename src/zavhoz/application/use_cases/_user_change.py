@@ -24,6 +24,8 @@ class UserChange(Service, ABC):
     action: str
     notice: str | None = None
     """The template that tells the user what happened, if anything."""
+    notice_when_inactive: bool = False
+    """Whether a blocked or pending user still hears of it (a declined registration does)."""
 
     async def __call__(self, command: UserCommand) -> User:
         return await in_transaction(self._uow_factory, lambda uow: self._run(uow, command))
@@ -34,8 +36,9 @@ class UserChange(Service, ABC):
         user = await load_user(uow, command.user_id)
         await self._apply(uow, user, command)
         await uow.users.save(user)
-        if self.notice is not None:
-            prefix = f"user:{user.id}:{self.action}:{self._clock.now().isoformat()}"
+        if self.notice is not None and (user.is_active or self.notice_when_inactive):
+            now = self._clock.now().isoformat()
+            prefix = f"user:{user.id}:{self.action}:{user.role.value}:{user.state.value}:{now}"
             await uow.outbox.add(messages_to([user.id], self.notice, {}, prefix, self._clock.now()))
         return user
 

@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 import attrs
 
@@ -13,6 +13,8 @@ from zavhoz.domain.users import Role
 class SendDailyDigest(Service):
     """Queue the morning digest for admins; on a non-working day, or a second time a day, nothing.
 
+    It covers everything since the previous working day began, so Monday's includes the weekend.
+
     The outbox skips a dedupe key it has seen, so a restart on the same day sends no second digest.
     """
 
@@ -24,8 +26,10 @@ class SendDailyDigest(Service):
         return await in_transaction(self._uow_factory, lambda uow: self._queue(uow, today, now))
 
     async def _queue(self, uow: UnitOfWork, today: date, now: datetime) -> DigestCounts:
-        midnight = datetime.combine(today, time(0), self._settings.calendar.timezone)
-        counts = await uow.queries.digest(midnight - timedelta(days=1), midnight, now)
+        calendar = self._settings.calendar
+        since = datetime.combine(calendar.previous_working_day(today), time(0), calendar.timezone)
+        until = datetime.combine(today, time(0), calendar.timezone)
+        counts = await uow.queries.digest(since, until, now)
         admins = [admin.id for admin in await uow.users.with_role([Role.ADMIN])]
         params: dict[str, PayloadValue] = {"date": today.isoformat(), **attrs.asdict(counts)}
         await uow.outbox.add(messages_to(admins, "daily_digest", params, f"digest:{today}", now))

@@ -110,3 +110,6 @@ class MemoryOutbox(_Staged, Outbox):
             if message.dedupe_key not in seen:
                 seen.add(message.dedupe_key)
                 self._stage.outbox.append(message)
+
+    async def pending(self, limit: int) -> list[OutboxMessage]:
+        return self._db.outbox[:limit]
