@@ -1,5 +1,6 @@
 """Running Alembic from the application and the command line."""
 
+import sys
 from pathlib import Path
 
 from alembic import command
@@ -12,7 +13,7 @@ MIGRATIONS = Path(__file__).resolve().parents[5] / "migrations"
 
 
 def alembic_config(url: str | None = None, connection: Connection | None = None) -> Config:
-    config = Config()
+    config = Config(stdout=sys.stdout)
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["url"] = url
     config.attributes["connection"] = connection

@@ -162,3 +162,14 @@ class SqlOutbox(_Sql, Outbox):
             await self._session.execute(
                 insert_ignoring(self._session, tables.outbox, ["dedupe_key"]), rows
             )
+
+    async def pending(self, limit: int) -> list[OutboxMessage]:
+        query = (
+            select(tables.outbox)
+            .where(tables.outbox.c.state == "pending")
+            .order_by(tables.outbox.c.id)
+            .limit(limit)
+        )
+        return [
+            mappers.message_from_row(r) for r in (await self._session.execute(query)).mappings()
+        ]
