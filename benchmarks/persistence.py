@@ -132,6 +132,7 @@ def _variation(
         "status": status.value,
         "assignee_id": worker if assigned else None,
         "due_at": due,
+        "urgency": due or mappers.NO_DEADLINE,
         "next_alert_at": row["next_alert_at"] if alerting else None,
     }
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 15:13:48.412585
+Create Date: 2026-11-26 15:26:48.192157
 """
 
 from collections.abc import Sequence
@@ -102,6 +102,7 @@ def upgrade() -> None:
         sa.Column("respond_by", sa.DateTime(timezone=True), nullable=False),
         sa.Column("resolve_by", sa.DateTime(timezone=True), nullable=False),
         sa.Column("due_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("urgency", sa.DateTime(timezone=True), nullable=False),
         sa.Column("sla_started_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("held_seconds", sa.BigInteger(), nullable=False),
         sa.Column("hold_started_at", sa.DateTime(timezone=True), nullable=True),
@@ -122,13 +123,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_requests")),
     )
     with op.batch_alter_table("requests", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_requests_active_queue",
+            ["urgency", "id", "status", "priority", "category", "assignee_id"],
+            unique=False,
+            sqlite_where=sa.text("status IN ('in_progress', 'on_hold', 'open')"),
+            postgresql_where=sa.text("status IN ('in_progress', 'on_hold', 'open')"),
+        )
         batch_op.create_index("ix_requests_assignee", ["assignee_id", "status"], unique=False)
         batch_op.create_index("ix_requests_author", ["author_id", "id"], unique=False)
         batch_op.create_index("ix_requests_completed_at", ["completed_at"], unique=False)
         batch_op.create_index("ix_requests_created_at", ["created_at"], unique=False)
         batch_op.create_index("ix_requests_location_key", ["location_key", "status"], unique=False)
         batch_op.create_index("ix_requests_next_alert_at", ["next_alert_at"], unique=False)
-        batch_op.create_index("ix_requests_queue", ["status", "due_at", "id"], unique=False)
         batch_op.create_index("ix_requests_room_code", ["room_code"], unique=False)
         batch_op.create_index(
             "uq_requests_author_idempotency", ["author_id", "idempotency_key"], unique=True
@@ -168,13 +175,17 @@ def downgrade() -> None:
     with op.batch_alter_table("requests", schema=None) as batch_op:
         batch_op.drop_index("uq_requests_author_idempotency")
         batch_op.drop_index("ix_requests_room_code")
-        batch_op.drop_index("ix_requests_queue")
         batch_op.drop_index("ix_requests_next_alert_at")
         batch_op.drop_index("ix_requests_location_key")
         batch_op.drop_index("ix_requests_created_at")
         batch_op.drop_index("ix_requests_completed_at")
         batch_op.drop_index("ix_requests_author")
         batch_op.drop_index("ix_requests_assignee")
+        batch_op.drop_index(
+            "ix_requests_active_queue",
+            sqlite_where=sa.text("status IN ('in_progress', 'on_hold', 'open')"),
+            postgresql_where=sa.text("status IN ('in_progress', 'on_hold', 'open')"),
+        )
 
     op.drop_table("requests")
     with op.batch_alter_table("users", schema=None) as batch_op:

@@ -467,3 +467,16 @@ async def test_two_executors_take_at_once_exactly_one_wins(uow_factory: UnitOfWo
     async with uow_factory() as uow:
         history = await uow.history.of(request.id)
     assert [e.kind for e in history].count(EventKind.TAKEN) == 1
+
+
+async def test_workload_counts_work_in_hand_per_assignee(uow_factory: UnitOfWorkFactory) -> None:
+    await seed_people(uow_factory)
+    first, second, third, _ = await stored(uow_factory, draft(), draft(), draft(), draft())
+    for number, worker in ((first.id, WORKER), (second.id, WORKER), (third.id, WORKER2)):
+        await change(uow_factory, number, lambda r, w=worker: r.take(w, MONDAY_NOON_MSK))
+    await change(uow_factory, second.id, lambda r: r.hold(WORKER, "Ждём", MONDAY_NOON_MSK))
+    await change(
+        uow_factory, third.id, lambda r: r.complete(WORKER2, "Готово", (), MONDAY_NOON_MSK)
+    )
+    async with uow_factory() as uow:
+        assert await uow.queries.workload() == {WORKER.id: 2}

@@ -98,6 +98,9 @@ class RequestQueries(Protocol):
 
     async def recent_locations(self, author: UserId, limit: int) -> list[str]: ...
 
+    async def workload(self) -> dict[UserId, int]:
+        """How many requests each assignee has in progress or on hold."""
+
     async def digest(self, since: datetime, until: datetime, now: datetime) -> DigestCounts:
         """Created and completed in ``[since, until)``, overdue at ``now``, in progress now."""
 

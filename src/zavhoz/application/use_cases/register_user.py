@@ -34,8 +34,10 @@ class RegisterUser(Service):
     async def _register(self, uow: UnitOfWork, command: RegisterUserCommand) -> Registration:
         user = await uow.users.get(command.user_id)
         if user is not None:
+            before = attrs.astuple(user)
             self._refresh(user, command)
-            await uow.users.save(user)
+            if attrs.astuple(user) != before:
+                await uow.users.save(user)
             return Registration(user, is_new=False)
         user = self._newcomer(command)
         await uow.users.add(user)

@@ -48,6 +48,13 @@ class MemoryRequestQueries(RequestQueries):
         newest = sorted(self._where(lambda r: r.author == author), key=lambda r: -r.id)
         return list(dict.fromkeys(r.location for r in newest))[:limit]
 
+    async def workload(self) -> dict[UserId, int]:
+        load: dict[UserId, int] = {}
+        for request in self._where(lambda r: r.status in _WORKING and r.assignee is not None):
+            assert request.assignee is not None
+            load[request.assignee] = load.get(request.assignee, 0) + 1
+        return load
+
     async def digest(self, since: datetime, until: datetime, now: datetime) -> DigestCounts:
         requests = self._db.requests.values()
         return DigestCounts(

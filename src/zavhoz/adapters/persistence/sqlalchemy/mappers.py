@@ -1,7 +1,7 @@
 """Explicit mapping between rows and domain objects (no ORM instrumentation on the domain)."""
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import RowMapping
@@ -17,6 +17,9 @@ from zavhoz.domain.sla import SlaCheckpoint, SlaKind, SlaLevel
 from zavhoz.domain.users import Role, User, UserState
 
 Row = RowMapping
+
+NO_DEADLINE = datetime(9999, 12, 31, tzinfo=UTC)
+"""Sorts after every real deadline, so the queue orders by one indexed column."""
 
 
 def user_to_row(user: User) -> dict[str, Any]:
@@ -140,6 +143,7 @@ def request_to_row(request: Request) -> dict[str, Any]:
         "respond_by": request.respond_by,
         "resolve_by": request.resolve_by,
         "due_at": request.due_at,
+        "urgency": request.due_at or NO_DEADLINE,
         "sla_started_at": request.sla_started_at,
         "held_seconds": request.held // timedelta(microseconds=1),
         "hold_started_at": request.hold_started_at,

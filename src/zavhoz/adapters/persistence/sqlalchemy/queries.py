@@ -3,11 +3,11 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import Boolean, ColumnElement, Select, and_, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zavhoz.adapters.persistence.sqlalchemy import mappers
-from zavhoz.adapters.persistence.sqlalchemy.tables import requests
+from zavhoz.adapters.persistence.sqlalchemy.tables import ACTIVE_SQL, requests
 from zavhoz.application.filters import QueueFilter
 from zavhoz.application.paging import Page, PageRequest
 from zavhoz.application.ports import DigestCounts, RequestQueries
@@ -16,6 +16,7 @@ from zavhoz.domain.ids import RoomCode, UserId
 from zavhoz.domain.request import Request
 
 _ACTIVE = [s.value for s in ACTIVE_STATUSES]
+ACTIVE_PREDICATE = literal_column(ACTIVE_SQL, Boolean)
 _WORKING = [Status.IN_PROGRESS.value, Status.ON_HOLD.value]
 
 
@@ -26,6 +27,8 @@ def _escape_like(word: str) -> str:
 def _queue_conditions(query: QueueFilter) -> list[ColumnElement[bool]]:
     c = requests.c
     conditions: list[ColumnElement[bool]] = [c.status.in_([s.value for s in query.statuses])]
+    if query.statuses <= ACTIVE_STATUSES:
+        conditions.append(ACTIVE_PREDICATE)
     if query.priority is not None:
         conditions.append(c.priority == query.priority.value)
     if query.category is not None:
@@ -33,7 +36,7 @@ def _queue_conditions(query: QueueFilter) -> list[ColumnElement[bool]]:
     if query.assignee is not None:
         conditions.append(c.assignee_id == query.assignee)
     if query.overdue_at is not None:
-        conditions.append(c.due_at < query.overdue_at)
+        conditions.append(c.urgency < query.overdue_at)
     conditions += [c.search_text.like(f"%{_escape_like(w)}%", escape="\\") for w in query.words]
     return conditions
 
@@ -51,7 +54,7 @@ class SqlRequestQueries(RequestQueries):
         return await self._page(where, [requests.c.id.desc()], page)
 
     async def queue(self, query: QueueFilter, now: datetime, page: PageRequest) -> Page[Request]:
-        order = [requests.c.due_at.is_(None), requests.c.due_at, requests.c.id]
+        order = [requests.c.urgency, requests.c.id]
         return await self._page(and_(*_queue_conditions(query)), order, page)
 
     async def open_at(self, location: str, room_code: RoomCode | None) -> list[Request]:
@@ -73,6 +76,14 @@ class SqlRequestQueries(RequestQueries):
         )
         return list((await self._session.scalars(query)).all())
 
+    async def workload(self) -> dict[UserId, int]:
+        query = (
+            select(requests.c.assignee_id, func.count())
+            .where(requests.c.status.in_(_WORKING), requests.c.assignee_id.is_not(None))
+            .group_by(requests.c.assignee_id)
+        )
+        return {UserId(who): count for who, count in (await self._session.execute(query)).all()}
+
     async def digest(self, since: datetime, until: datetime, now: datetime) -> DigestCounts:
         c = requests.c
 
@@ -81,7 +92,7 @@ class SqlRequestQueries(RequestQueries):
 
         return DigestCounts(
             new=await count(c.created_at >= since, c.created_at < until),
-            overdue=await count(c.status.in_(_ACTIVE), c.due_at < now),
+            overdue=await count(ACTIVE_PREDICATE, c.urgency < now),
             in_progress=await count(c.status.in_(_WORKING)),
             completed=await count(c.completed_at >= since, c.completed_at < until),
         )

@@ -13,9 +13,13 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 from zavhoz.adapters.persistence.sqlalchemy.types import Id64, UtcDateTime
+
+ACTIVE_SQL = "status IN ('in_progress', 'on_hold', 'open')"
+"""Spelled literally, in the index and in queries, so both planners match the partial index."""
 
 metadata = MetaData(
     naming_convention={
@@ -79,6 +83,7 @@ requests = Table(
     Column("respond_by", UtcDateTime, nullable=False),
     Column("resolve_by", UtcDateTime, nullable=False),
     Column("due_at", UtcDateTime),
+    Column("urgency", UtcDateTime, nullable=False),
     Column("sla_started_at", UtcDateTime, nullable=False),
     Column("held_seconds", BigInteger, nullable=False),
     Column("hold_started_at", UtcDateTime),
@@ -87,7 +92,17 @@ requests = Table(
     Column("next_alert_at", UtcDateTime),
     Column("idempotency_key", String(64)),
     Column("version", Integer, nullable=False),
-    Index("ix_requests_queue", "status", "due_at", "id"),
+    Index(
+        "ix_requests_active_queue",
+        "urgency",
+        "id",
+        "status",
+        "priority",
+        "category",
+        "assignee_id",
+        sqlite_where=text(ACTIVE_SQL),
+        postgresql_where=text(ACTIVE_SQL),
+    ),
     Index("ix_requests_author", "author_id", "id"),
     Index("ix_requests_assignee", "assignee_id", "status"),
     Index("ix_requests_next_alert_at", "next_alert_at"),
