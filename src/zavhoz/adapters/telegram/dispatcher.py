@@ -1,0 +1,37 @@
+"""Assembling the dispatcher: middlewares in their order, then the feature routers."""
+
+from aiogram import Dispatcher, Router
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+
+from zavhoz.adapters.telegram.handlers import fallback, start
+from zavhoz.adapters.telegram.i18n import Translator
+from zavhoz.adapters.telegram.middlewares.domain_errors import DomainErrorMiddleware
+from zavhoz.adapters.telegram.middlewares.guard import GuardMiddleware
+from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
+from zavhoz.adapters.telegram.middlewares.user import UserMiddleware
+from zavhoz.adapters.telegram.services import Services
+
+
+def feature_routers() -> list[Router]:
+    """Every feature's router; the order decides who sees an update first."""
+    return [start.router()]
+
+
+def build_dispatcher(
+    services: Services,
+    translator: Translator | None = None,
+    storage: BaseStorage | None = None,
+    throttling: ThrottlingMiddleware | None = None,
+) -> Dispatcher:
+    translator = translator or Translator()
+    dispatcher = Dispatcher(storage=storage or MemoryStorage())
+    dispatcher.update.outer_middleware(GuardMiddleware(translator))
+    dispatcher.update.outer_middleware(UserMiddleware(services, translator))
+    dispatcher.update.outer_middleware(throttling or ThrottlingMiddleware())
+    dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
+    for observer in (dispatcher.message, dispatcher.callback_query):
+        observer.middleware(DomainErrorMiddleware())
+    dispatcher.include_routers(*feature_routers(), fallback.router())
+    return dispatcher

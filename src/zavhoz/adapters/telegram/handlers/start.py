@@ -1,0 +1,76 @@
+"""/start, /help, /cancel and the menu's help: the ways in and out of everything."""
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from zavhoz.adapters.telegram.callbacks import WizardCb
+from zavhoz.adapters.telegram.i18n import Texts
+from zavhoz.adapters.telegram.keyboards.menu import main_menu
+from zavhoz.adapters.telegram.menu_filter import MenuButton
+from zavhoz.adapters.telegram.states import NewRequest
+from zavhoz.domain.users import User
+
+
+async def start(message: Message, user: User, t: Texts, state: FSMContext) -> None:
+    current = await state.get_state()
+    if current in NewRequest.__all_states_names__:
+        await message.answer(t("start.draft_left"), reply_markup=_draft_choice(t))
+        return
+    await state.clear()
+    await greet(message, user, t)
+
+
+async def greet(message: Message, user: User, t: Texts) -> None:
+    await message.answer(t("start.greeting", name=user.name), reply_markup=main_menu(user, t))
+
+
+async def drop_draft(query: CallbackQuery, user: User, t: Texts, state: FSMContext) -> None:
+    await state.clear()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(t("start.draft_dropped"))
+        await greet(query.message, user, t)
+
+
+async def show_help(message: Message, user: User, t: Texts) -> None:
+    parts = [t("help.staff")]
+    if user.is_executor:
+        parts.append(t("help.executor"))
+    if user.is_admin:
+        parts.append(t("help.admin"))
+    await message.answer("\n".join(parts), reply_markup=main_menu(user, t))
+
+
+async def cancel(message: Message, user: User, t: Texts, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(t("common.cancelled"), reply_markup=main_menu(user, t))
+
+
+def _draft_choice(t: Texts) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("start.continue_draft"),
+                    callback_data=WizardCb(step="draft", value="continue").pack(),
+                ),
+                InlineKeyboardButton(
+                    text=t("start.drop_draft"),
+                    callback_data=WizardCb(step="draft", value="drop").pack(),
+                ),
+            ]
+        ]
+    )
+
+
+def router() -> Router:
+    routes = Router(name="start")
+    routes.message.register(start, CommandStart())
+    routes.message.register(show_help, Command("help"))
+    routes.message.register(show_help, MenuButton("help"))
+    routes.message.register(cancel, Command("cancel"))
+    routes.callback_query.register(
+        drop_draft, WizardCb.filter((F.step == "draft") & (F.value == "drop"))
+    )
+    return routes

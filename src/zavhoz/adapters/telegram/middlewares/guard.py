@@ -1,0 +1,49 @@
+"""The last line: any failure ends in a short apology and a logged error, never silence."""
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import TelegramObject, Update
+
+from zavhoz.adapters.telegram.i18n import Texts, Translator
+
+log = logging.getLogger("zavhoz.telegram")
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class GuardMiddleware(BaseMiddleware):
+    def __init__(self, translator: Translator) -> None:
+        self._translator = translator
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        try:
+            return await handler(event, data)
+        except Exception:
+            update_id = event.update_id if isinstance(event, Update) else None
+            log.exception("update %s failed", update_id)
+            texts: Texts = data.get("t") or self._translator.for_language(None)
+            await self._apologise(event, data["bot"], texts("errors.apology"))
+            return None
+
+    async def _apologise(self, event: TelegramObject, bot: Bot, text: str) -> None:
+        if not isinstance(event, Update):
+            return
+        try:
+            if event.callback_query is not None:
+                await self._answer_callback(event, bot, text)
+            elif event.message is not None:
+                await bot.send_message(event.message.chat.id, text)
+        except TelegramAPIError:
+            log.exception("could not apologise for update %s", event.update_id)
+
+    async def _answer_callback(self, event: Update, bot: Bot, text: str) -> None:
+        query = event.callback_query
+        assert query is not None
+        try:
+            await bot.answer_callback_query(query.id, text=text, show_alert=True)
+        except TelegramAPIError:
+            await bot.send_message(query.from_user.id, text)

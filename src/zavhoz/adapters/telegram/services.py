@@ -1,0 +1,93 @@
+"""What the bot may ask of the core: every use case and query, built by the composition root."""
+
+from collections.abc import Callable
+from typing import Any, cast
+
+import attrs
+
+from zavhoz.application.ports import Clock, UnitOfWorkFactory
+from zavhoz.application.queries.get_user import GetUser
+from zavhoz.application.queries.list_executors import ListExecutors
+from zavhoz.application.queries.list_rooms import GetRoom, ListRooms
+from zavhoz.application.queries.list_users import ListUsers
+from zavhoz.application.queries.my_requests import GetMyRequests
+from zavhoz.application.queries.open_at import GetOpenRequestsAt
+from zavhoz.application.queries.queue import GetQueue
+from zavhoz.application.queries.recent_locations import GetRecentLocations
+from zavhoz.application.queries.request_card import GetRequestCard
+from zavhoz.application.queries.search import SearchRequests
+from zavhoz.application.settings import WorkflowSettings
+from zavhoz.application.use_cases.add_attachment import AddAttachment
+from zavhoz.application.use_cases.add_comment import AddComment
+from zavhoz.application.use_cases.approve_user import ApproveUser
+from zavhoz.application.use_cases.assign_request import AssignRequest
+from zavhoz.application.use_cases.block_user import BlockUser
+from zavhoz.application.use_cases.cancel_request import CancelRequest
+from zavhoz.application.use_cases.change_priority import ChangePriority
+from zavhoz.application.use_cases.complete_request import CompleteRequest
+from zavhoz.application.use_cases.confirm_request import ConfirmRequest
+from zavhoz.application.use_cases.create_request import CreateRequest
+from zavhoz.application.use_cases.decline_user import DeclineUser
+from zavhoz.application.use_cases.demote_user import DemoteUser
+from zavhoz.application.use_cases.hold_request import HoldRequest
+from zavhoz.application.use_cases.promote_user import PromoteUser
+from zavhoz.application.use_cases.rate_request import RateRequest
+from zavhoz.application.use_cases.reassign_request import ReassignRequest
+from zavhoz.application.use_cases.register_user import RegisterUser
+from zavhoz.application.use_cases.reject_request import RejectRequest
+from zavhoz.application.use_cases.reopen_request import ReopenRequest
+from zavhoz.application.use_cases.resume_request import ResumeRequest
+from zavhoz.application.use_cases.take_request import TakeRequest
+from zavhoz.application.use_cases.unblock_user import UnblockUser
+from zavhoz.application.use_cases.watch_request import WatchRequest
+
+
+@attrs.frozen(kw_only=True)
+class Services:
+    settings: WorkflowSettings
+    register_user: RegisterUser
+    get_user: GetUser
+    create_request: CreateRequest
+    take: TakeRequest
+    assign: AssignRequest
+    reassign: ReassignRequest
+    hold: HoldRequest
+    resume: ResumeRequest
+    complete: CompleteRequest
+    reject: RejectRequest
+    cancel: CancelRequest
+    reopen: ReopenRequest
+    confirm: ConfirmRequest
+    rate: RateRequest
+    change_priority: ChangePriority
+    add_comment: AddComment
+    add_attachment: AddAttachment
+    watch: WatchRequest
+    approve_user: ApproveUser
+    decline_user: DeclineUser
+    block_user: BlockUser
+    unblock_user: UnblockUser
+    promote_user: PromoteUser
+    demote_user: DemoteUser
+    my_requests: GetMyRequests
+    queue: GetQueue
+    search: SearchRequests
+    card: GetRequestCard
+    open_at: GetOpenRequestsAt
+    recent_locations: GetRecentLocations
+    rooms: ListRooms
+    room: GetRoom
+    executors: ListExecutors
+    users: ListUsers
+
+
+def build_services(
+    uow_factory: UnitOfWorkFactory, clock: Clock, settings: WorkflowSettings
+) -> Services:
+    """Every use case and query of ``Services`` over the same ports."""
+    built = {
+        field.name: cast(Callable[..., Any], field.type)(uow_factory, clock, settings)
+        for field in attrs.fields(Services)
+        if field.name != "settings"
+    }
+    return Services(settings=settings, **built)
