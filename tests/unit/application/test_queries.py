@@ -516,3 +516,10 @@ async def test_only_admins_list_people(
 
     assert refused.value.reason == reason
     assert desk.db.users[UserId(EXECUTOR)].role is Role.EXECUTOR
+
+
+async def test_the_card_names_the_people_in_it(desk: Desk, build: Any) -> None:
+    rid = await desk.in_status(Status.IN_PROGRESS)
+    card = await build(GetRequestCard)(UserId(ADMIN), rid)
+    assert set(card.names) == {STAFF, EXECUTOR}
+    assert card.names[UserId(STAFF)] == f"user{STAFF}"

@@ -5,7 +5,7 @@ from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
-from zavhoz.adapters.telegram.handlers import fallback, start
+from zavhoz.adapters.telegram.handlers import actions, card, fallback, lists, start, users, wizard
 from zavhoz.adapters.telegram.i18n import Translator
 from zavhoz.adapters.telegram.middlewares.domain_errors import DomainErrorMiddleware
 from zavhoz.adapters.telegram.middlewares.guard import GuardMiddleware
@@ -15,8 +15,19 @@ from zavhoz.adapters.telegram.services import Services
 
 
 def feature_routers() -> list[Router]:
-    """Every feature's router; the order decides who sees an update first."""
-    return [start.router()]
+    """Every feature's router; the order decides who sees an update first.
+
+    Menu buttons and cards come before the conversations (wizard, typed reasons), so a menu
+    button always works; states keep the conversations' own handlers from catching others.
+    """
+    return [
+        start.router(),
+        lists.router(),
+        card.router(),
+        users.router(),
+        wizard.router(),
+        actions.router(),
+    ]
 
 
 def build_dispatcher(

@@ -1,7 +1,9 @@
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 import attrs
 
+from zavhoz.application.ports import UnitOfWork
 from zavhoz.application.queries._viewer import load_viewer
 from zavhoz.application.transaction import load_request
 from zavhoz.application.use_cases._service import Service
@@ -22,6 +24,8 @@ class RequestCard:
     actions: frozenset[Action]
     missed_deadline: datetime | None
     """The missed deadline, when there is one."""
+    names: Mapping[UserId, str] = attrs.field(factory=dict)
+    """Names of the author, the assignee and everyone in the visible history."""
 
 
 class GetRequestCard(Service):
@@ -32,10 +36,16 @@ class GetRequestCard(Service):
             request = await load_request(uow, request_id)
             if not can_view(viewer, request):
                 raise NotPermitted("view", "not_a_participant")
-            history = await uow.history.of(request.id)
+            history = tuple(
+                e for e in await uow.history.of(request.id) if _visible(e, viewer, request)
+            )
+            names = await _names(
+                uow, [request.author, request.assignee, *(e.actor for e in history)]
+            )
         return RequestCard(
             request=request,
-            history=tuple(e for e in history if _visible(e, viewer, request)),
+            history=history,
+            names=names,
             actions=available_actions(viewer, request, now),
             missed_deadline=request.due_at if request.is_overdue(now) else None,
         )
@@ -44,3 +54,11 @@ class GetRequestCard(Service):
 def _visible(event: HistoryEvent, viewer: User, request: Request) -> bool:
     """Internal notes are for executors and admins, and never for the author (DOMAIN.md)."""
     return not event.is_internal or (viewer.is_executor and viewer.id != request.author)
+
+
+async def _names(uow: UnitOfWork, ids: Iterable[UserId | None]) -> dict[UserId, str]:
+    names: dict[UserId, str] = {}
+    for user_id in {i for i in ids if i is not None}:
+        person = await uow.users.get(user_id)
+        names[user_id] = person.name if person and person.name else str(user_id)
+    return names

@@ -1,0 +1,7 @@
+"""Placeholder: the users feature is being built."""
+
+from aiogram import Router
+
+
+def router() -> Router:
+    return Router(name="users")

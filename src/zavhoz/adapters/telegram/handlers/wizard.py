@@ -1,0 +1,7 @@
+"""Placeholder: the wizard feature is being built."""
+
+from aiogram import Router
+
+
+def router() -> Router:
+    return Router(name="wizard")
