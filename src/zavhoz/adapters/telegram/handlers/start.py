@@ -64,9 +64,13 @@ def _draft_choice(t: Texts) -> InlineKeyboardMarkup:
     )
 
 
+ROOM_DEEP_LINK = r"^/start room_"
+
+
 def router() -> Router:
     routes = Router(name="start")
-    routes.message.register(start, CommandStart())
+    # ``/start room_<code>`` (a room's QR code) belongs to the wizard.
+    routes.message.register(start, CommandStart(), ~F.text.regexp(ROOM_DEEP_LINK))
     routes.message.register(show_help, Command("help"))
     routes.message.register(show_help, MenuButton("help"))
     routes.message.register(cancel, Command("cancel"))
