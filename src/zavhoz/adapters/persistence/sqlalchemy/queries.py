@@ -1,9 +1,9 @@
 """The read port in SQL: filters, ordering, counts and paging happen in the database."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Boolean, ColumnElement, Select, and_, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zavhoz.adapters.persistence.sqlalchemy import mappers
@@ -16,7 +16,8 @@ from zavhoz.domain.ids import RoomCode, UserId
 from zavhoz.domain.request import Request
 
 _ACTIVE = [s.value for s in ACTIVE_STATUSES]
-ACTIVE_PREDICATE = literal_column(ACTIVE_SQL, Boolean)
+# A bare text clause: a Boolean-typed column would render as `... = 1` on SQLite and miss the index.
+ACTIVE_PREDICATE = cast("ColumnElement[bool]", text(ACTIVE_SQL))
 _WORKING = [Status.IN_PROGRESS.value, Status.ON_HOLD.value]
 
 
