@@ -1,8 +1,8 @@
 """Assembling the dispatcher: middlewares in their order, then the feature routers."""
 
 from aiogram import Dispatcher, Router
-from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from zavhoz.adapters.telegram.handlers import actions, card, fallback, lists, start, users, wizard
@@ -35,9 +35,13 @@ def build_dispatcher(
     translator: Translator | None = None,
     storage: BaseStorage | None = None,
     throttling: ThrottlingMiddleware | None = None,
+    isolation: BaseEventIsolation | None = None,
 ) -> Dispatcher:
+    """``isolation`` handles one person's updates one at a time (Redis-backed across processes)."""
     translator = translator or Translator()
-    dispatcher = Dispatcher(storage=storage or MemoryStorage())
+    dispatcher = Dispatcher(
+        storage=storage or MemoryStorage(), events_isolation=isolation or SimpleEventIsolation()
+    )
     dispatcher.update.outer_middleware(GuardMiddleware(translator))
     dispatcher.update.outer_middleware(UserMiddleware(services, translator))
     dispatcher.update.outer_middleware(throttling or ThrottlingMiddleware())

@@ -1,5 +1,8 @@
 """Domain errors in words people understand, from the locale files."""
 
+import html
+import re
+
 from zavhoz.adapters.telegram.i18n import Texts
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.domain.errors import (
@@ -22,7 +25,8 @@ def _first(t: Texts, keys: list[str], **params: object) -> str:
 async def explain(error: DomainError, t: Texts, services: Services) -> str:
     if isinstance(error, ValidationFailed):
         keys = [f"errors.validation.{error.field}.{error.rule}", f"errors.validation.{error.rule}"]
-        return _first(t, keys, limit=error.limit or 0, actual=error.actual or 0)
+        limit = error.limit or 0
+        return _first(t, keys, n=limit, limit=limit, actual=error.actual or 0)
     if isinstance(error, NotPermitted):
         keys = [f"errors.not_permitted.{error.reason}", "errors.not_permitted.default"]
         return _first(t, keys)
@@ -38,3 +42,13 @@ async def explain(error: DomainError, t: Texts, services: Services) -> str:
     if isinstance(error, ConcurrentUpdate):
         return t("errors.concurrent")
     return t("errors.generic")
+
+
+ALERT_LIMIT = 200
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def as_alert(text: str) -> str:
+    """A button alert is plain text of at most 200 characters: no markup, no entities."""
+    plain = html.unescape(_TAGS.sub("", text))
+    return plain if len(plain) <= ALERT_LIMIT else plain[: ALERT_LIMIT - 1] + "…"

@@ -45,6 +45,8 @@ from zavhoz.application.use_cases.watch_request import WatchRequest
 @attrs.frozen(kw_only=True)
 class Services:
     settings: WorkflowSettings
+    clock: Clock
+    """The core's clock, so screens show the same "now" as the use cases (a fake one in tests)."""
     register_user: RegisterUser
     get_user: GetUser
     create_request: CreateRequest
@@ -88,6 +90,6 @@ def build_services(
     built = {
         field.name: cast(Callable[..., Any], field.type)(uow_factory, clock, settings)
         for field in attrs.fields(Services)
-        if field.name != "settings"
+        if field.name not in ("settings", "clock")
     }
-    return Services(settings=settings, **built)
+    return Services(settings=settings, clock=clock, **built)

@@ -6,7 +6,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
-from zavhoz.adapters.telegram.errors import explain
+from zavhoz.adapters.telegram.errors import as_alert, explain
 from zavhoz.domain.errors import DomainError
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -19,7 +19,7 @@ class DomainErrorMiddleware(BaseMiddleware):
         except DomainError as error:
             text = await explain(error, data["t"], data["services"])
             if isinstance(event, CallbackQuery):
-                data["callback_answer"].text = text
+                data["callback_answer"].text = as_alert(text)
                 data["callback_answer"].show_alert = True
             elif isinstance(event, Message):
                 await event.answer(text)

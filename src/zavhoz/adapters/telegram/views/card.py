@@ -1,4 +1,9 @@
-"""The request card: everything about one request, and the buttons the viewer may press now."""
+"""The request card: everything about one request, and the buttons the viewer may press now.
+
+Every text here stays within Telegram's 4096 visible characters: the card shows the whole
+description and as many of the latest comments as fit (the rest are in the history), and the
+history is cut into pages of whole entries (``history_pages``).
+"""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -8,8 +13,10 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from zavhoz.adapters.telegram.callbacks import CardCb
 from zavhoz.adapters.telegram.i18n import Html, Texts
 from zavhoz.adapters.telegram.views import dates, words
+from zavhoz.adapters.telegram.views.fit import MAX_TEXT, paginate, visible_length
 from zavhoz.application.queries.request_card import RequestCard
-from zavhoz.domain.catalog import Status
+from zavhoz.domain.attachments import Attachment
+from zavhoz.domain.catalog import Priority, Status
 from zavhoz.domain.events import EventKind, HistoryEvent
 from zavhoz.domain.ids import UserId
 from zavhoz.domain.request import Request
@@ -17,32 +24,38 @@ from zavhoz.domain.workflow import Action
 
 LAST_COMMENTS = 3
 COMMENT_PREVIEW = 300
+NOTE_PREVIEW = 500
+"""The reason or report shown on the card; the whole text is in the history."""
+HISTORY_PAGE = MAX_TEXT - 200
+"""Room for the page line under a page of history."""
+IN_PLACE = "."
+"""``CardCb.arg`` of "open" that redraws the card in the message the button is on."""
+
 ACTION_ROWS: tuple[tuple[Action, ...], ...] = (
     (Action.TAKE, Action.COMPLETE, Action.HOLD, Action.RESUME),
     (Action.ASSIGN, Action.REASSIGN, Action.REJECT, Action.CHANGE_PRIORITY),
     (Action.CONFIRM, Action.REOPEN, Action.CANCEL),
     (Action.COMMENT, Action.INTERNAL_NOTE, Action.WATCH),
 )
+_STATUS_NOTES = {
+    Status.ON_HOLD: EventKind.PUT_ON_HOLD,
+    Status.COMPLETED: EventKind.COMPLETED,
+    Status.REJECTED: EventKind.REJECTED,
+    Status.CANCELLED: EventKind.CANCELLED,
+}
+_REASON_EVENTS = frozenset(
+    {EventKind.PUT_ON_HOLD, EventKind.REJECTED, EventKind.CANCELLED, EventKind.REOPENED}
+)
 
 
 def card_text(card: RequestCard, t: Texts, now: datetime, zone: ZoneInfo) -> str:
-    request = card.request
-    lines = [
-        t("card.title", number=request.id, status=words.status(t, request.status)),
-        f"{words.priority(t, request.priority)} · {words.category(t, request.category)}",
-        t("card.location", location=request.location),
-        t("card.author", name=_name(card, request.author)),
-    ]
-    if request.assignee is not None:
-        lines.append(t("card.assignee", name=_name(card, request.assignee)))
-    lines.append(t("card.created", when=dates.moment(t, request.created_at, now, zone)))
-    lines += _deadline(request, t, now, zone)
-    if request.attachments:
-        lines.append(t("card.attachments", n=len(request.attachments)))
-    if request.rating is not None:
-        lines.append(t("card.rating", stars="★" * request.rating))
-    lines += ["", t("card.description", text=request.description)]
-    return "\n".join(lines + _comments(card, t, now, zone))
+    head = "\n".join(_head(card, t, now, zone))
+    room = MAX_TEXT - visible_length(head)
+    note = _status_note(card, t)
+    if note and visible_length(note) + 2 <= room:
+        head = f"{head}\n\n{note}"
+        room -= visible_length(note) + 2
+    return head + _comments(card, t, now, zone, room)
 
 
 def card_keyboard(card: RequestCard, t: Texts) -> InlineKeyboardMarkup:
@@ -54,18 +67,68 @@ def card_keyboard(card: RequestCard, t: Texts) -> InlineKeyboardMarkup:
     if Action.RATE in card.actions:
         rows.append([_button("★" * n, request, Action.RATE, str(n)) for n in range(1, 6)])
     extras = [_button(t("card.button.history"), request, "history")]
-    if request.attachments:
+    if card_files(card):
         extras.insert(0, _button(t("card.button.files"), request, "files"))
-    extras.append(_button(t("card.button.refresh"), request, "open"))
+    extras.append(_button(t("card.button.refresh"), request, "open", IN_PLACE))
     return InlineKeyboardMarkup(inline_keyboard=[row for row in [*rows, extras] if row])
 
 
 def history_text(card: RequestCard, t: Texts, now: datetime, zone: ZoneInfo) -> str:
-    lines = [t("card.history_title", number=card.request.id)]
+    """The whole history in one text (may be long: show it with ``history_pages``)."""
+    entries = [_entry(card, event, t, now, zone) for event in card.history]
+    return "\n\n".join([t("card.history_title", number=card.request.id), *entries])
+
+
+def history_pages(card: RequestCard, t: Texts, now: datetime, zone: ZoneInfo) -> list[str]:
+    """The history in pages of whole entries, each within Telegram's limit."""
+    entries = [_entry(card, event, t, now, zone) for event in card.history]
+    pages = paginate(t("card.history_title", number=card.request.id), entries, HISTORY_PAGE)
+    if len(pages) == 1:
+        return pages
+    return [
+        f"{text}\n\n{t('card.page', page=n, pages=len(pages))}"
+        for n, text in enumerate(pages, start=1)
+    ]
+
+
+def history_keyboard(card: RequestCard, page: int, pages: int, t: Texts) -> InlineKeyboardMarkup:
+    request = card.request
+    paging = []
+    if page > 0:
+        paging.append(_button(t("card.button.previous"), request, "history", str(page - 1)))
+    if page < pages - 1:
+        paging.append(_button(t("card.button.next"), request, "history", str(page + 1)))
+    back = [_button(t("card.button.back_to_card"), request, "open", IN_PLACE)]
+    return InlineKeyboardMarkup(inline_keyboard=[row for row in (paging, back) if row])
+
+
+def card_files(card: RequestCard) -> list[Attachment]:
+    """The request's files and those added by the events this viewer may see, each once."""
+    found = {a.file_unique_id: a for a in card.request.attachments}
     for event in card.history:
-        when = dates.moment(t, event.at, now, zone)
-        lines.append(t(f"history.{event.kind.value}", when=when, who=_name(card, event.actor)))
-    return "\n".join(lines)
+        for attachment in event.attachments:
+            found.setdefault(attachment.file_unique_id, attachment)
+    return list(found.values())
+
+
+def _head(card: RequestCard, t: Texts, now: datetime, zone: ZoneInfo) -> list[str]:
+    request = card.request
+    lines = [
+        t("card.title", number=request.id, status=Html(words.status(t, request.status))),
+        f"{words.priority(t, request.priority)} · {words.category(t, request.category)}",
+        t("card.location", location=request.location),
+        t("card.author", name=_name(card, request.author)),
+    ]
+    if request.assignee is not None:
+        lines.append(t("card.assignee", name=_name(card, request.assignee)))
+    lines.append(t("card.created", when=dates.moment(t, request.created_at, now, zone)))
+    lines += _deadline(request, t, now, zone)
+    files = len(card_files(card))
+    if files:
+        lines.append(t("card.attachments", n=files))
+    if request.rating is not None:
+        lines.append(t("card.rating", stars="★" * request.rating))
+    return [*lines, "", t("card.description", text=request.description)]
 
 
 def _deadline(request: Request, t: Texts, now: datetime, zone: ZoneInfo) -> list[str]:
@@ -76,22 +139,94 @@ def _deadline(request: Request, t: Texts, now: datetime, zone: ZoneInfo) -> list
     return [t("card.deadline", when=Html(dates.deadline(t, request.due_at, now, zone)))]
 
 
-def _comments(card: RequestCard, t: Texts, now: datetime, zone: ZoneInfo) -> list[str]:
-    comments = [e for e in card.history if e.kind is EventKind.COMMENT_ADDED][-LAST_COMMENTS:]
+def _status_note(card: RequestCard, t: Texts) -> str | None:
+    """Why the request is on hold, rejected or cancelled, or the report of the work done."""
+    kind = _STATUS_NOTES.get(card.request.status)
+    latest = next((e for e in reversed(card.history) if e.kind is kind), None)
+    if latest is None:
+        return None
+    field = "report" if kind is EventKind.COMPLETED else "reason"
+    body = latest.payload.get(field)
+    if not isinstance(body, str) or not body:
+        return None
+    return t(f"card.note.{field}", text=_preview(body, NOTE_PREVIEW))
+
+
+def _comments(card: RequestCard, t: Texts, now: datetime, zone: ZoneInfo, room: int) -> str:
+    """The latest comments that fit in ``room`` characters (newest first to stay)."""
+    comments = [e for e in card.history if e.kind is EventKind.COMMENT_ADDED]
     if not comments:
-        return []
-    return ["", t("card.comments"), *(_comment(card, e, t, now, zone) for e in comments)]
+        return ""
+    header = t("card.comments")
+    more = t("card.more_comments", n=len(comments))
+    room -= visible_length(header) + visible_length(more) + 4
+    shown: list[str] = []
+    for event in reversed(comments[-LAST_COMMENTS:]):
+        line = _comment(card, event, t, now, zone)
+        cost = visible_length(line) + 1
+        if cost > room:
+            break
+        shown.insert(0, line)
+        room -= cost
+    lines = [header, *shown]
+    if len(shown) < len(comments):
+        lines.append(more)
+    return "\n\n" + "\n".join(lines)
 
 
 def _comment(
     card: RequestCard, event: HistoryEvent, t: Texts, now: datetime, zone: ZoneInfo
 ) -> str:
-    body = str(event.payload.get("text", ""))
-    if len(body) > COMMENT_PREVIEW:
-        body = body[: COMMENT_PREVIEW - 1] + "…"
+    body = _preview(str(event.payload.get("text", "")), COMMENT_PREVIEW)
     key = "card.internal_note" if event.is_internal else "card.comment"
     when = dates.moment(t, event.at, now, zone)
     return t(key, who=_name(card, event.actor), when=when, text=body)
+
+
+def _entry(card: RequestCard, event: HistoryEvent, t: Texts, now: datetime, zone: ZoneInfo) -> str:
+    key = "history.internal_note" if event.is_internal else f"history.{event.kind.value}"
+    when = dates.moment(t, event.at, now, zone)
+    lines = [t(key, when=when, who=_name(card, event.actor))]
+    lines += _details(card, event, t)
+    if event.attachments:
+        lines.append(t("history_detail.files", n=len(event.attachments)))
+    return "\n".join(lines)
+
+
+def _details(card: RequestCard, event: HistoryEvent, t: Texts) -> list[str]:
+    payload = event.payload
+    text = payload.get("text") or payload.get("report") or payload.get("reason")
+    lines = []
+    if event.kind is EventKind.COMMENT_ADDED and isinstance(text, str):
+        lines.append(t("history_detail.text", text=text))
+    elif event.kind is EventKind.COMPLETED and isinstance(text, str):
+        lines.append(t("history_detail.report", text=text))
+    elif event.kind in _REASON_EVENTS and isinstance(text, str) and text:
+        lines.append(t("history_detail.reason", text=text))
+    assignee = payload.get("assignee")
+    if isinstance(assignee, int) and UserId(assignee) in card.names:
+        lines.append(t("history_detail.assignee", name=_name(card, UserId(assignee))))
+    priority = _priority(t, payload.get("priority"))
+    if event.kind is EventKind.PRIORITY_CHANGED and priority:
+        lines.append(t("history_detail.priority", priority=Html(priority)))
+    rating = payload.get("rating")
+    if isinstance(rating, int) and not isinstance(rating, bool):
+        lines.append(t("history_detail.rating", stars="★" * rating))
+    feedback = payload.get("feedback")
+    if isinstance(feedback, str) and feedback:
+        lines.append(t("history_detail.feedback", text=feedback))
+    return lines
+
+
+def _priority(t: Texts, value: object) -> str | None:
+    try:
+        return words.priority(t, Priority(str(value)))
+    except ValueError:
+        return None
+
+
+def _preview(body: str, limit: int) -> str:
+    return body if len(body) <= limit else body[: limit - 1] + "…"
 
 
 def _name(card: RequestCard, user_id: UserId) -> str:
