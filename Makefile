@@ -28,8 +28,12 @@ typecheck: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports
 
+CORE := */zavhoz/domain/*,*/zavhoz/application/*
+
 unit: $(STAMP)
-	$(BIN)/pytest --cov --cov-report=term
+	$(BIN)/pytest --cov --cov-report=
+	$(BIN)/coverage report --include='$(CORE)' --fail-under=95
+	$(BIN)/coverage report --fail-under=90
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage

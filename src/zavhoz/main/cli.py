@@ -1,29 +1,37 @@
 """The ``zavhoz`` command line."""
 
 import argparse
-import os
 import sys
 from collections.abc import Callable, Sequence
 
 from zavhoz import __version__
 from zavhoz.adapters.persistence.sqlalchemy import migrations
 from zavhoz.adapters.persistence.sqlalchemy.engine import DEFAULT_URL
-
-NOT_YET = (
-    "zavhoz run: the Telegram bot is not available yet: it arrives with the bot issue. "
-    "The database is ready; run `make test` to exercise the core."
+from zavhoz.main.settings import (
+    TOKEN_HELP,
+    ConfigurationError,
+    DatabaseSettings,
+    load_settings,
 )
 
 
 def database_url() -> str:
-    return os.environ.get("ZAVHOZ_DATABASE_URL") or DEFAULT_URL
+    """``ZAVHOZ_DATABASE_URL`` from the environment or ``.env``, else the embedded default."""
+    return DatabaseSettings().database_url or DEFAULT_URL
 
 
 def _run(arguments: argparse.Namespace) -> int:
-    if not arguments.no_migrate:
-        migrations.upgrade(database_url())
-    print(NOT_YET, file=sys.stderr)
-    return 1
+    try:
+        settings = load_settings()
+    except ConfigurationError as error:
+        print(f"zavhoz: {error}", file=sys.stderr)
+        return 2
+    if settings.bot_token is None:
+        print(TOKEN_HELP, file=sys.stderr)
+        return 2
+    from zavhoz.main import bot  # aiogram takes seconds to import: only when it will run
+
+    return bot.main(settings, migrate=not arguments.no_migrate)
 
 
 def _db(arguments: argparse.Namespace) -> int:

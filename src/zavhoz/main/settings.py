@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from zavhoz.application.settings import RegistrationMode, WorkflowSettings
 from zavhoz.domain.calendar import WorkingCalendar
@@ -15,6 +17,10 @@ from zavhoz.domain.ids import UserId
 
 _DAY_NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _HOURS = re.compile(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})")
+_TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]+")
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_DATABASES = {("sqlite", "aiosqlite"), ("postgresql", "asyncpg")}
 ALWAYS_ON = "24/7"
 
 
@@ -47,10 +53,21 @@ def _days(spec: str) -> frozenset[int]:
     return frozenset(days)
 
 
+_SOURCES = SettingsConfigDict(
+    env_prefix="ZAVHOZ_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+)
+
+
+class DatabaseSettings(BaseSettings):
+    """Only the database address, read the same way: what `zavhoz db` needs and nothing else."""
+
+    model_config = _SOURCES
+
+    database_url: str = ""
+
+
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="ZAVHOZ_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
-    )
+    model_config = _SOURCES
 
     bot_token: SecretStr | None = None
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
@@ -77,15 +94,102 @@ class Settings(BaseSettings):
     require_completion_photo: bool = False
     default_locale: str = Field(default="ru", pattern="^(ru|en)$")
 
+    @field_validator(
+        "bot_token",
+        "redis_url",
+        "telegram_api_url",
+        "webhook_url",
+        "webhook_secret",
+        "metrics_port",
+        "sentry_dsn",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, raw: object) -> object:
+        """``ZAVHOZ_REDIS_URL=`` in ``.env`` means "not set", not "an empty address"."""
+        return None if isinstance(raw, str) and not raw.strip() else raw
+
+    @field_validator("bot_token")
+    @classmethod
+    def _check_token(cls, token: SecretStr | None) -> SecretStr | None:
+        if token is not None and not _TOKEN.fullmatch(token.get_secret_value().strip()):
+            raise ValueError("not a bot token: @BotFather gives one like 123456789:AAE...")
+        return SecretStr(token.get_secret_value().strip()) if token is not None else None
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_secret(cls, secret: SecretStr | None) -> SecretStr | None:
+        if secret is not None and not _SECRET.fullmatch(secret.get_secret_value()):
+            raise ValueError("use 1-256 characters A-Z, a-z, 0-9, _ and -")
+        return secret
+
+    @field_validator("telegram_api_url", "webhook_url", "sentry_dsn")
+    @classmethod
+    def _check_http(cls, url: str | SecretStr | None) -> str | SecretStr | None:
+        value = url.get_secret_value() if isinstance(url, SecretStr) else url
+        if value is not None and not re.fullmatch(r"https?://[^\s/]+\S*", value):
+            raise ValueError("expected an http:// or https:// address")
+        return url
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis(cls, url: str | None) -> str | None:
+        if url is not None and not re.match(r"(rediss?|unix)://", url):
+            raise ValueError("expected redis://host:port/db (or rediss://, unix://)")
+        return url
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database(cls, url: str) -> str:
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            parsed = None
+        if (
+            parsed is None
+            or (parsed.get_backend_name(), parsed.get_driver_name()) not in _DATABASES
+        ):
+            raise ValueError(
+                "expected sqlite+aiosqlite:///path/to/zavhoz.db "
+                "or postgresql+asyncpg://user:password@host/database"
+            )
+        return url
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _check_path(cls, path: str) -> str:
+        if not path.startswith("/"):
+            raise ValueError("the path starts with /, e.g. /telegram/webhook")
+        return path
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_level(cls, level: str) -> str:
+        if level.upper() not in _LOG_LEVELS:
+            raise ValueError(f"use one of {', '.join(_LOG_LEVELS)}")
+        return level.upper()
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _parse_ids(cls, raw: object) -> frozenset[int]:
-        return frozenset(int(item) for item in _items(raw))
+        items = _items(raw)
+        wrong = [item for item in items if not item.lstrip("-").isdigit()]
+        if wrong:
+            raise ValueError(f"{wrong[0]!r} is not a Telegram id: list numbers, e.g. 123456789")
+        return frozenset(int(item) for item in items)
 
     @field_validator("holidays", mode="before")
     @classmethod
     def _parse_holidays(cls, raw: object) -> frozenset[date]:
-        return frozenset(date.fromisoformat(item) for item in _items(raw))
+        days = set()
+        for item in _items(raw):
+            try:
+                days.add(date.fromisoformat(item))
+            except ValueError:
+                raise ValueError(
+                    f"{item!r} is not a date: use YYYY-MM-DD, e.g. 2026-01-07"
+                ) from None
+        return frozenset(days)
 
     @field_validator("timezone")
     @classmethod
@@ -139,10 +243,22 @@ def _hours(spec: str) -> tuple[time, time]:
     if not match:
         raise ValueError("use HH:MM-HH:MM, e.g. 08:00-18:00, or 24/7")
     h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if (h2, m2) == (24, 0):
+        h2, m2 = 23, 59  # the end of the day; the seconds follow below
     try:
-        return time(h1, m1), time(h2 % 24, m2) if h2 < 24 else time(23, 59, 59)
+        opens, closes = time(h1, m1), time(h2, m2)
     except ValueError:
         raise ValueError("hours are 00-24 and minutes 00-59") from None
+    return opens, closes.replace(second=59) if match.group(3) == "24" else closes
+
+
+TOKEN_HELP = (
+    "zavhoz: ZAVHOZ_BOT_TOKEN is not set. Get a token from @BotFather in Telegram "
+    "(send /newbot, or /mybots → API Token for an existing bot) and put "
+    "ZAVHOZ_BOT_TOKEN=<token> into the environment or into a .env file "
+    "in the folder you start zavhoz from."
+)
+"""What `zavhoz run` says when there is no token (the one thing the bot cannot do without)."""
 
 
 class ConfigurationError(Exception):

@@ -1,10 +1,14 @@
 """First contact: /start, the menu by role, help, cancel, blocked and unapproved people."""
 
 import pytest
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
 
 from tests.integration.telegram.conftest import ADMIN_ID
 from zavhoz.adapters.persistence.memory import MemoryDatabase
-from zavhoz.adapters.telegram.testing import World
+from zavhoz.adapters.telegram.dispatcher import build_dispatcher
+from zavhoz.adapters.telegram.services import Services
+from zavhoz.adapters.telegram.testing import RecordingSession, World
 from zavhoz.application.settings import RegistrationMode
 from zavhoz.domain.ids import UserId
 from zavhoz.domain.users import Role, UserState
@@ -29,7 +33,7 @@ async def test_an_admin_sees_the_whole_menu_in_english(world: World) -> None:
 
 
 async def test_names_are_shown_literally(world: World) -> None:
-    mallory = world.person(102, '<b>x</b> & <script>"\'')
+    mallory = world.person(102, "<b>x</b> & <script>\"'")
     await mallory.send("/start")
     assert "&lt;b&gt;x&lt;/b&gt; &amp; &lt;script&gt;" in mallory.last.text
 
@@ -83,3 +87,18 @@ async def test_cancel_leaves_and_shows_the_menu(world: World) -> None:
     await anna.send("/cancel")
     assert anna.last.text == "Отменено."
     assert anna.menu()
+
+
+async def test_remembered_people_are_still_refused_by_the_core(
+    services: Services, db: MemoryDatabase
+) -> None:
+    session = RecordingSession()
+    bot = Bot("42:TEST", session=session, default=DefaultBotProperties(parse_mode="HTML"))
+    world = World(build_dispatcher(services, remember_users_for=60), bot, session)
+    anna = world.person(101)
+    await anna.send("/start")
+    calls = len(session.calls)
+    db.users[UserId(101)].state = UserState.BLOCKED
+    await anna.send("📋 Мои заявки")
+    assert "Доступ закрыт" in anna.last.text
+    assert len(session.calls) == calls + 1

@@ -36,14 +36,18 @@ def build_dispatcher(
     storage: BaseStorage | None = None,
     throttling: ThrottlingMiddleware | None = None,
     isolation: BaseEventIsolation | None = None,
+    remember_users_for: float = 0.0,
 ) -> Dispatcher:
-    """``isolation`` handles one person's updates one at a time (Redis-backed across processes)."""
+    """Handle one person's updates one at a time (``isolation``; Redis-backed across processes).
+
+    ``remember_users_for`` seconds spare a registration transaction per update (UserMiddleware).
+    """
     translator = translator or Translator()
     dispatcher = Dispatcher(
         storage=storage or MemoryStorage(), events_isolation=isolation or SimpleEventIsolation()
     )
     dispatcher.update.outer_middleware(GuardMiddleware(translator))
-    dispatcher.update.outer_middleware(UserMiddleware(services, translator))
+    dispatcher.update.outer_middleware(UserMiddleware(services, translator, remember_users_for))
     dispatcher.update.outer_middleware(throttling or ThrottlingMiddleware())
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     for observer in (dispatcher.message, dispatcher.callback_query):

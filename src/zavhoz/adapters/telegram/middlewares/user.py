@@ -1,5 +1,6 @@
 """Who is writing: registers on first contact, picks their language, turns away blocked people."""
 
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -11,35 +12,60 @@ from zavhoz.adapters.telegram.i18n import Translator
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.application.use_cases.register_user import RegisterUserCommand
 from zavhoz.domain.ids import UserId
-from zavhoz.domain.users import UserState
+from zavhoz.domain.users import User, UserState
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 class UserMiddleware(BaseMiddleware):
-    def __init__(self, services: Services, translator: Translator) -> None:
+    """Active people are remembered for ``memory`` seconds, saving a transaction per update.
+
+    Safe because every use case and query checks the person again: a block refuses their actions
+    at once; only the refusal *screen* may wait until the memory of them expires.
+    """
+
+    def __init__(
+        self,
+        services: Services,
+        translator: Translator,
+        memory: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._services = services
         self._translator = translator
+        self._memory, self._clock = memory, clock
+        self._seen: dict[tuple[int, str, str | None, str | None], tuple[float, User]] = {}
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         sender: TelegramUser | None = data.get("event_from_user")
         if sender is None or sender.is_bot:
             return None
-        registration = await self._services.register_user(
-            RegisterUserCommand(
-                user_id=UserId(sender.id),
-                name=sender.full_name,
-                username=sender.username,
-                language=sender.language_code,
-            )
-        )
-        user = registration.user
-        data.update(user=user, registration=registration, services=self._services)
+        user = await self._who(sender)
+        data.update(user=user, services=self._services)
         data["t"] = texts = self._translator.for_language(user.language)
         if user.state is UserState.ACTIVE:
             return await handler(event, data)
         await _turn_away(event, data["bot"], texts(f"access.{user.state.value}"))
         return None
+
+    async def _who(self, sender: TelegramUser) -> User:
+        key = (sender.id, sender.full_name, sender.username, sender.language_code)
+        remembered = self._seen.get(key)
+        if remembered is not None and remembered[0] > self._clock():
+            return remembered[1]
+        user = (await self._services.register_user(_registration(sender))).user
+        if user.state is UserState.ACTIVE:
+            self._seen[key] = (self._clock() + self._memory, user)
+        return user
+
+
+def _registration(sender: TelegramUser) -> RegisterUserCommand:
+    return RegisterUserCommand(
+        user_id=UserId(sender.id),
+        name=sender.full_name,
+        username=sender.username,
+        language=sender.language_code,
+    )
 
 
 async def _turn_away(event: TelegramObject, bot: Bot, text: str) -> None:
