@@ -2,23 +2,17 @@
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Any
 
 import attrs
 import pytest
-from aiogram import Bot
-from aiogram.client.default import DefaultBotProperties
-from aiogram.fsm.storage.base import StorageKey
-from aiogram.fsm.storage.memory import MemoryStorage
 
+from tests.integration.telegram._racy import racy
 from tests.integration.telegram.conftest import ADMIN_ID
 from zavhoz.adapters.persistence.memory import MemoryDatabase
 from zavhoz.adapters.telegram.callbacks import CardCb
-from zavhoz.adapters.telegram.dispatcher import build_dispatcher
 from zavhoz.adapters.telegram.keyboards.actions import AskCb
-from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
 from zavhoz.adapters.telegram.services import Services
-from zavhoz.adapters.telegram.testing import Person, RecordingSession, World
+from zavhoz.adapters.telegram.testing import Person, World
 from zavhoz.application.settings import WorkflowSettings
 from zavhoz.application.use_cases.create_request import CreateRequestCommand
 from zavhoz.application.use_cases.take_request import TakeRequestCommand
@@ -589,27 +583,10 @@ async def test_more_than_ten_photos_are_refused_one_by_one(
     assert len(db.history[rid][-1].attachments) == 10
 
 
-class YieldingStorage(MemoryStorage):
-    """Like Redis: every read and write lets other updates run in between."""
-
-    async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        await asyncio.sleep(0)
-        return await super().get_data(key)
-
-    async def set_data(self, key: StorageKey, data: Any) -> None:
-        await asyncio.sleep(0)
-        await super().set_data(key, data)
-
-
 @pytest.fixture
 async def racy_world(services: Services) -> AsyncIterator[World]:
-    """Updates of one person handled at the same time, as polling does."""
-    session = RecordingSession()
-    bot = Bot("42:TEST", session=session, default=DefaultBotProperties(parse_mode="HTML"))
-    dispatcher = build_dispatcher(
-        services, storage=YieldingStorage(), throttling=ThrottlingMiddleware(rate=1000, burst=1000)
-    )
-    world = World(dispatcher, bot, session)
+    """Updates of one person handled at the same time (see _racy.py)."""
+    world = racy(services)
     yield world
     world.check_rules()
 

@@ -1,6 +1,11 @@
 """«📋 Мои заявки»: newest first, five a page, ◀️ ▶️ only when useful, active / all, cards."""
 
 import pytest
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import EditMessageText, TelegramMethod
+from aiogram.methods.base import TelegramType
 
 from tests.integration.telegram._requests import (
     EXECUTOR_ID,
@@ -14,8 +19,10 @@ from tests.integration.telegram._requests import (
 )
 from zavhoz.adapters.persistence.memory import MemoryDatabase
 from zavhoz.adapters.telegram.callbacks import ListCb
+from zavhoz.adapters.telegram.dispatcher import build_dispatcher
+from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
 from zavhoz.adapters.telegram.services import Services
-from zavhoz.adapters.telegram.testing import World
+from zavhoz.adapters.telegram.testing import RecordingSession, World
 from zavhoz.application.use_cases.cancel_request import CancelRequestCommand
 from zavhoz.application.use_cases.create_request import CreateRequestCommand
 from zavhoz.domain.catalog import Category, Priority, Status
@@ -173,6 +180,50 @@ async def test_a_page_past_the_end_shows_the_last_page(
     await anna.press_data(ListCb(kind="my", page=40).pack(), anna.last.message_id)
     assert numbers_in(anna.last.text) == [2, 1]
     assert "стр. 2 из 2" in anna.last.text
+
+
+class RefusingEdits(RecordingSession):
+    """Telegram refuses to edit any text, saying ``reason``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+    ) -> TelegramType:
+        if isinstance(method, EditMessageText):
+            self.calls.append(method)
+            raise TelegramBadRequest(method=method, message=f"Bad Request: {self.reason}")
+        return await super().make_request(bot, method, timeout)
+
+
+@pytest.mark.parametrize(
+    ("reason", "fresh_copies"),
+    [
+        pytest.param("message to edit not found", 1, id="gone: a fresh copy"),
+        pytest.param("message is not modified", 0, id="unchanged: quiet"),
+    ],
+)
+async def test_a_page_that_cannot_be_redrawn(
+    db: MemoryDatabase, services: Services, reason: str, fresh_copies: int
+) -> None:
+    session = RefusingEdits(reason)
+    bot = Bot("42:TEST", session=session, default=DefaultBotProperties(parse_mode="HTML"))
+    dispatcher = build_dispatcher(services, throttling=ThrottlingMiddleware(rate=1000, burst=1000))
+    world = World(dispatcher, bot, session)
+    anna = await joined(world, db, STAFF_ID, "Анна")
+    for n in range(6):
+        await report(services, anna, f"Не горит лампа номер {n}")
+    await anna.send("📋 Мои заявки")
+    shown = len(anna.screens)
+
+    assert await anna.press("▶️") is None
+
+    assert len(anna.screens) == shown + fresh_copies
+    assert numbers_in(anna.last.text) == ([1] if fresh_copies else [6, 5, 4, 3, 2])
+    assert any(isinstance(call, EditMessageText) for call in session.calls)
+    world.check_rules()
 
 
 async def test_a_request_opens_as_a_new_card_and_the_list_stays(

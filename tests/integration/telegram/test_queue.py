@@ -19,7 +19,7 @@ from tests.integration.telegram.conftest import ADMIN_ID
 from zavhoz.adapters.clock import FakeClock
 from zavhoz.adapters.persistence.memory import MemoryDatabase
 from zavhoz.adapters.telegram.callbacks import ListCb
-from zavhoz.adapters.telegram.keyboards.lists import QueueView
+from zavhoz.adapters.telegram.keyboards.lists.queue_view import QueueView
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.adapters.telegram.testing import Person, World
 from zavhoz.application.use_cases.cancel_request import CancelRequestCommand

@@ -1,5 +1,6 @@
-"""Showing a screen from a button: edit the message it is on, or send a new one."""
+"""Showing a screen from a button (edit the message it is on, or send a new one); the clock."""
 
+import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -8,6 +9,11 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from zavhoz.adapters.telegram.services import Services
+
+log = logging.getLogger("zavhoz.telegram.screen")
+
+Screen = tuple[str, InlineKeyboardMarkup]
+"""A screen's text and its buttons."""
 
 
 def clock_now(services: Services) -> datetime:
@@ -23,32 +29,39 @@ def chat_of(query: CallbackQuery) -> int:
     return query.message.chat.id if query.message is not None else query.from_user.id
 
 
-async def replace(
-    query: CallbackQuery, bot: Bot, text: str, markup: InlineKeyboardMarkup | None
-) -> None:
-    """Redraw the button's message; a message too old to edit gets a fresh copy instead."""
-    if isinstance(query.message, Message) and query.message.text is not None:
-        try:
-            await query.message.edit_text(text, reply_markup=markup)
-        except TelegramBadRequest as error:
-            if "message is not modified" not in error.message:
-                raise
-        return
-    await bot.send_message(chat_of(query), text, reply_markup=markup)
-
-
 async def send(
     query: CallbackQuery, bot: Bot, text: str, markup: InlineKeyboardMarkup | None
 ) -> None:
     await bot.send_message(chat_of(query), text, reply_markup=markup)
 
 
-async def replace_keyboard(query: CallbackQuery, bot: Bot, markup: InlineKeyboardMarkup) -> None:
+async def replace(
+    query: CallbackQuery, bot: Bot, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
+    """Redraw the button's message; one out of reach (gone, too old, a photo) gets a fresh copy."""
+    message = query.message
+    if isinstance(message, Message) and message.text is not None:
+        try:
+            await message.edit_text(text, reply_markup=markup)
+            return
+        except TelegramBadRequest as error:
+            if unchanged(error):
+                return
+            log.info("sending a fresh copy of message %s: %s", message.message_id, error)
+    await send(query, bot, text, markup)
+
+
+async def replace_keyboard(query: CallbackQuery, markup: InlineKeyboardMarkup) -> None:
     """Swap only the buttons (a picker over a list); the text stays."""
     if not isinstance(query.message, Message):
         return
     try:
         await query.message.edit_reply_markup(reply_markup=markup)
     except TelegramBadRequest as error:
-        if "message is not modified" not in error.message:
+        if not unchanged(error):
             raise
+
+
+def unchanged(error: TelegramBadRequest) -> bool:
+    """Telegram refuses an edit that changes nothing: the screen is already right."""
+    return "message is not modified" in error.message

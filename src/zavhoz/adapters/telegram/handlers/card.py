@@ -2,15 +2,16 @@
 
 Buttons in a list open the card as a new message (the list stays to pick the next one);
 buttons on the card itself (🔄, 📜, ◀️ ▶️, back) redraw the card's own message. Acting on the
-request (take, hold, rate, ...) is handlers/actions.py.
+request (take, hold, rate, ...) is handlers/actions/.
 """
 
 from aiogram import Bot, F, Router
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, InputMediaPhoto
+from aiogram.types import CallbackQuery, InputMediaPhoto
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from zavhoz.adapters.telegram.callbacks import CardCb
 from zavhoz.adapters.telegram.handlers._screen import (
+    Screen,
     chat_of,
     clock_now,
     display_zone,
@@ -27,6 +28,7 @@ from zavhoz.adapters.telegram.views.card import (
     history_keyboard,
     history_pages,
 )
+from zavhoz.application.queries.request_card import RequestCard
 from zavhoz.domain.attachments import AttachmentKind
 from zavhoz.domain.ids import RequestId
 from zavhoz.domain.users import User
@@ -35,11 +37,13 @@ ALBUM = 10
 """Telegram's most photos in one album."""
 
 
-async def card_screen(
-    services: Services, user: User, t: Texts, request_id: RequestId
-) -> tuple[str, InlineKeyboardMarkup]:
-    """The card as ``user`` may see it now: its text and the buttons the core allows."""
-    card = await services.card(user.id, request_id)
+async def card_screen(services: Services, user: User, t: Texts, request_id: RequestId) -> Screen:
+    """The card as ``user`` may see it now."""
+    return render_card(await services.card(user.id, request_id), t, services)
+
+
+def render_card(card: RequestCard, t: Texts, services: Services) -> Screen:
+    """The card's text and the buttons the core allows."""
     text = card_text(card, t, clock_now(services), display_zone(services))
     return text, card_keyboard(card, t)
 

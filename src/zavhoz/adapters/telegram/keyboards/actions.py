@@ -7,6 +7,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from zavhoz.adapters.telegram.callbacks import CardCb
 from zavhoz.adapters.telegram.i18n import Texts
+from zavhoz.adapters.telegram.keyboards._build import button, markup
 from zavhoz.adapters.telegram.views import words
 from zavhoz.application.queries.list_executors import Worker
 from zavhoz.domain.catalog import Priority
@@ -24,46 +25,32 @@ class AskCb(CallbackData, prefix="a"):
 
 
 def _card(text: str, request: Request, action: str, arg: str = "") -> InlineKeyboardButton:
-    data = CardCb(id=request.id, action=action, v=request.version, arg=arg).pack()
-    return InlineKeyboardButton(text=text, callback_data=data)
+    return button(text, CardCb(id=request.id, action=action, v=request.version, arg=arg).pack())
 
 
 def _ask(text: str, op: str, request_id: int) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=AskCb(op=op, id=request_id).pack())
-
-
-def _markup(*rows: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[row for row in rows if row])
+    return button(text, AskCb(op=op, id=request_id).pack())
 
 
 def prompt(t: Texts, request_id: int, *, cancelling: bool = False) -> InlineKeyboardMarkup:
     """Under a question that waits for text: the way out (and «Без причины» when cancelling)."""
     if cancelling:
-        return _markup(
-            [
-                _ask(t("act.button.no_reason"), "noreason", request_id),
-                _ask(t("act.button.keep"), "stop", request_id),
-            ]
-        )
-    return _markup([_ask(t("common.cancel"), "stop", request_id)])
+        no_reason = _ask(t("act.button.no_reason"), "noreason", request_id)
+        return markup([[no_reason, _ask(t("act.button.keep"), "stop", request_id)]])
+    return markup([[_stop(t, request_id)]])
 
 
 def photos(t: Texts, request_id: int) -> InlineKeyboardMarkup:
-    return _markup(
-        [
-            _ask(t("act.button.done"), "done", request_id),
-            _ask(t("common.cancel"), "stop", request_id),
-        ]
-    )
+    return markup([[_ask(t("act.button.done"), "done", request_id), _stop(t, request_id)]])
 
 
 def again(t: Texts, request_id: int) -> InlineKeyboardMarkup:
-    return _markup(
-        [
-            _ask(t("act.button.yes"), "again", request_id),
-            _ask(t("common.cancel"), "stop", request_id),
-        ]
-    )
+    """«✅ Да» after the card changed while the text was typed."""
+    return markup([[_ask(t("act.button.yes"), "again", request_id), _stop(t, request_id)]])
+
+
+def _stop(t: Texts, request_id: int) -> InlineKeyboardButton:
+    return _ask(t("common.cancel"), "stop", request_id)
 
 
 def workers(
@@ -89,7 +76,7 @@ def workers(
         paging.append(_card(t("act.button.earlier"), request, action, f"{PAGE_ARG}{page - 1}"))
     if page < pages - 1:
         paging.append(_card(t("act.button.later"), request, action, f"{PAGE_ARG}{page + 1}"))
-    return _markup(*rows, paging, [_card(t("common.back"), request, "back")])
+    return markup([*rows, paging, [_card(t("common.back"), request, "back")]])
 
 
 def priorities(t: Texts, request: Request) -> InlineKeyboardMarkup:
@@ -109,4 +96,4 @@ def priorities(t: Texts, request: Request) -> InlineKeyboardMarkup:
         for p in (Priority.HIGH, Priority.MEDIUM, Priority.LOW)
         if p is not request.priority
     ]
-    return _markup(*rows, [_card(t("common.back"), request, "back")])
+    return markup([*rows, [_card(t("common.back"), request, "back")]])

@@ -1,36 +1,29 @@
-"""Inline keyboards of the new-request wizard and of a room's "Уже сообщили?" hint.
+"""Inline keyboards of the new-request wizard's steps and its confirmation card.
 
 Every button is a ``WizardCb(step, value)``; ``value`` never holds anything a person typed
 (places are sent as their index in the list shown), so the data stays far below 64 bytes.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from zavhoz.adapters.telegram.callbacks import WizardCb
 from zavhoz.adapters.telegram.i18n import Texts
+from zavhoz.adapters.telegram.keyboards._build import button as _button
+from zavhoz.adapters.telegram.keyboards._build import markup, rows_of
 from zavhoz.adapters.telegram.views import words
 from zavhoz.domain.catalog import Category, Priority
-from zavhoz.domain.request import Request
 
 PER_ROW = 2
 EDITABLE = ("location", "category", "description", "priority", "attachments")
 CHOSEN = "✓ "
+URGENCIES = (Priority.LOW, Priority.MEDIUM, Priority.HIGH)
+"""The priorities in the order the wizard offers them."""
 
 
 def button(text: str, step: str, value: str = "") -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=WizardCb(step=step, value=value).pack())
-
-
-def _rows(
-    buttons: Sequence[InlineKeyboardButton], per_row: int = PER_ROW
-) -> list[list[InlineKeyboardButton]]:
-    return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
-
-
-def _markup(rows: Iterable[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[row for row in rows if row])
+    return _button(text, WizardCb(step=step, value=value).pack())
 
 
 def navigation(t: Texts, step: str, *, back: bool = True) -> list[InlineKeyboardButton]:
@@ -47,74 +40,50 @@ def location_keyboard(
     t: Texts, places: Sequence[str], *, keep_current: bool, editing: bool
 ) -> InlineKeyboardMarkup:
     choices = [button(place, "loc", str(i)) for i, place in enumerate(places)]
-    return _markup(
-        [
-            *_rows(choices),
-            keep(t, "location") if keep_current else [],
-            navigation(t, "location", back=editing),
-        ]
-    )
+    keeping = keep(t, "location") if keep_current else []
+    return markup([*rows_of(choices, PER_ROW), keeping, navigation(t, "location", back=editing)])
 
 
 def category_keyboard(t: Texts, current: str | None) -> InlineKeyboardMarkup:
     choices = [
         button(_mark(words.category(t, c), c.value == current), "cat", c.value) for c in Category
     ]
-    return _markup([*_rows(choices), navigation(t, "category")])
+    return markup([*rows_of(choices, PER_ROW), navigation(t, "category")])
 
 
 def priority_keyboard(t: Texts, current: str) -> InlineKeyboardMarkup:
     choices = [
-        button(_mark(words.priority(t, p), p.value == current), "pri", p.value)
-        for p in (Priority.LOW, Priority.MEDIUM, Priority.HIGH)
+        button(_mark(words.priority(t, p), p.value == current), "pri", p.value) for p in URGENCIES
     ]
-    return _markup([choices, navigation(t, "priority")])
+    return markup([choices, navigation(t, "priority")])
 
 
 def description_keyboard(t: Texts, *, keep_current: bool) -> InlineKeyboardMarkup:
-    return _markup([keep(t, "description") if keep_current else [], navigation(t, "description")])
+    return markup([keep(t, "description") if keep_current else [], navigation(t, "description")])
 
 
 def files_keyboard(t: Texts, count: int, *, editing: bool) -> InlineKeyboardMarkup:
-    finish = (
-        button(t("wizard.files.done"), "files", "done")
-        if count
-        else button(t("wizard.files.skip"), "files", "skip")
-    )
+    finish = "done" if count else "skip"
+    finishing = [button(t(f"wizard.files.{finish}"), "files", finish)]
     clear = [button(t("wizard.files.clear"), "files", "clear")] if editing and count else []
-    return _markup([[finish], clear, navigation(t, "attachments")])
+    return markup([finishing, clear, navigation(t, "attachments")])
 
 
 def confirm_keyboard(t: Texts, key: str) -> InlineKeyboardMarkup:
-    return _markup(
-        [
-            [button(t("wizard.card.send"), "send", key)],
-            [
-                button(t("wizard.card.edit"), "edit"),
-                button(t("common.cancel"), "cancel", "confirm"),
-            ],
-        ]
-    )
+    send = button(t("wizard.card.send"), "send", key)
+    edit = button(t("wizard.card.edit"), "edit")
+    return markup([[send], [edit, button(t("common.cancel"), "cancel", "confirm")]])
 
 
 def edit_keyboard(t: Texts) -> InlineKeyboardMarkup:
     fields = [button(t(f"wizard.edit.{field}"), "edit", field) for field in EDITABLE]
-    return _markup([*_rows(fields), [button(t("common.back"), "edit", "card")]])
+    return markup([*rows_of(fields, PER_ROW), [button(t("common.back"), "edit", "card")]])
 
 
 def draft_choice(t: Texts, restart: WizardCb) -> InlineKeyboardMarkup:
-    """An unfinished draft is in the way: continue it, or drop it and start over."""
-    return _markup(
-        [
-            [button(t("start.continue_draft"), "draft", "continue")],
-            [InlineKeyboardButton(text=t("wizard.draft.restart"), callback_data=restart.pack())],
-        ]
-    )
-
-
-def room_hint_keyboard(t: Texts, requests: Sequence[Request], code: str) -> InlineKeyboardMarkup:
-    same = [[button(t("wizard.room.same", number=r.id), "same", str(r.id))] for r in requests]
-    return _markup([*same, [button(t("wizard.room.new"), "newat", code)]])
+    """An unfinished draft is in the way: continue it, or drop it and start over (``restart``)."""
+    resume = button(t("start.continue_draft"), "draft", "continue")
+    return markup([[resume], [_button(t("wizard.draft.restart"), restart.pack())]])
 
 
 def _mark(label: str, chosen: bool) -> str:

@@ -1,11 +1,12 @@
-"""The wizard's draft: plain JSON in the FSM data, and the confirmation card that shows it.
+"""The wizard's draft, kept as plain JSON in the FSM data (so Redis can keep it).
 
-FSM data of a person in the wizard (JSON, so Redis can keep it)::
+FSM data of a person in the wizard::
 
     {"key": "<uuid4 hex>",            # idempotency key, made once per draft
      "draft": {"location": ..., "room_code": ..., "category": ..., "description": ...,
                "priority": "medium", "attachments": [{"file_id": ..., "file_unique_id": ...,
                "kind": "photo", "mime_type": ..., "size": ..., "name": ...}], "album": ...},
+     "prompt": 1234,                  # the wizard's newest question: the only live buttons
      "editing": false,                # a field picked from «✏️ Изменить»: return to the card
      "places": [{"name": "Спортзал", "room": "gym"}],    # the location buttons shown
      "submitted": {"key": "...", "id": 142}}                 # the last draft sent, kept after it
@@ -17,10 +18,8 @@ from typing import Any
 
 import attrs
 
-from zavhoz.adapters.telegram.i18n import Html, Texts
-from zavhoz.adapters.telegram.views import words
 from zavhoz.domain.attachments import Attachment, AttachmentKind, check_count
-from zavhoz.domain.catalog import Category, Priority
+from zavhoz.domain.catalog import Priority
 
 
 def _new_key() -> str:
@@ -56,18 +55,8 @@ class Draft:
         )
 
     def to_data(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "draft": {
-                "location": self.location,
-                "room_code": self.room_code,
-                "category": self.category,
-                "description": self.description,
-                "priority": self.priority,
-                "attachments": [dict(a) for a in self.attachments],
-                "album": self.album,
-            },
-        }
+        fields = attrs.asdict(self, filter=lambda field, _: field.name != "key")
+        return {"key": self.key, "draft": fields}
 
     @property
     def complete(self) -> bool:
@@ -102,31 +91,3 @@ class Draft:
                 "name": attachment.name,
             }
         )
-
-
-def files_summary(draft: Draft, t: Texts) -> str:
-    photos = sum(a["kind"] == AttachmentKind.PHOTO.value for a in draft.attachments)
-    documents = len(draft.attachments) - photos
-    parts = []
-    if photos:
-        parts.append(t("wizard.card.photos", n=photos))
-    if documents:
-        parts.append(t("wizard.card.documents", n=documents))
-    if not parts:
-        return t("wizard.card.no_files")
-    return t("wizard.card.files", value=Html(", ".join(parts)))
-
-
-def draft_card(draft: Draft, t: Texts) -> str:
-    """Everything the person entered, escaped, for the last look before sending."""
-    lines = [t("wizard.card.title"), t("wizard.card.location", value=draft.location or "—")]
-    if draft.category:
-        category = words.category(t, Category(draft.category))
-        lines.append(t("wizard.card.category", value=Html(category)))
-    lines += [
-        t("wizard.card.priority", value=Html(words.priority(t, Priority(draft.priority)))),
-        files_summary(draft, t),
-        "",
-        t("wizard.card.description", value=draft.description or "—"),
-    ]
-    return "\n".join(lines)

@@ -1,0 +1,47 @@
+"""The new-request wizard and a room's QR code; a module a screen:
+
+entry.py       «📝 Новая заявка», /new, and an unfinished draft («▶️ Продолжить» or start anew)
+room_link.py   ``/start room_<code>``: «Уже сообщили?», the same problem, or a new one
+steps.py       what is typed or pressed in the wizard, handed to its step's module:
+location.py    the place (typed, or a recent place's or room's button)
+choices.py     category and priority (buttons)
+description.py the description (text, or a file's caption)
+files.py       photos and documents
+confirm.py     the confirmation card: change a field, send
+navigation.py  keep, back, cancel
+questions.py   each step's question; flow.py: moving between steps
+turn.py        one update's context: the person, their draft (views/draft.py), the FSM data
+loading.py     gives each handler its ``turn``
+"""
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandStart, StateFilter
+
+from zavhoz.adapters.telegram.callbacks import WizardCb
+from zavhoz.adapters.telegram.handlers._not_menu import not_menu_buttons
+from zavhoz.adapters.telegram.handlers.wizard import confirm, entry, room_link, steps
+from zavhoz.adapters.telegram.handlers.wizard.loading import TurnMiddleware
+from zavhoz.adapters.telegram.menu_filter import MenuButton
+from zavhoz.adapters.telegram.states import NewRequest
+
+DRAFT_CHOICE = ((F.step == "draft") & F.value.in_({"continue", "new"})) | (F.step == "room")
+
+
+def router() -> Router:
+    routes = Router(name="wizard")
+    routes.message.middleware(TurnMiddleware())
+    routes.callback_query.middleware(TurnMiddleware())
+    routes.message.register(entry.new, MenuButton("new"))
+    routes.message.register(entry.new, Command("new"))
+    routes.message.register(
+        room_link.room_link, CommandStart(deep_link=True, magic=F.args.startswith("room_"))
+    )
+    routes.message.register(steps.on_message, StateFilter(NewRequest), *not_menu_buttons())
+    routes.callback_query.register(entry.on_draft, WizardCb.filter(DRAFT_CHOICE))
+    routes.callback_query.register(confirm.send, WizardCb.filter(F.step == "send"))
+    routes.callback_query.register(room_link.same_problem, WizardCb.filter(F.step == "same"))
+    routes.callback_query.register(room_link.new_problem, WizardCb.filter(F.step == "newat"))
+    routes.callback_query.register(
+        steps.on_button, WizardCb.filter(F.step.in_(set(steps.BUTTONS))), StateFilter(NewRequest)
+    )
+    return routes

@@ -1,0 +1,81 @@
+"""Delivering outbox messages: the queue the worker drains and the notifier it sends through.
+
+The worker (an adapter) follows Telegram's limits; these ports keep it free of SQL and of aiogram.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Protocol
+
+import attrs
+
+from zavhoz.application.messages import OutboxMessage
+from zavhoz.domain.users import User
+
+
+@attrs.frozen
+class Delivery:
+    """An outbox message claimed for sending, with how often it was tried before."""
+
+    id: int
+    message: OutboxMessage
+    attempts: int
+
+
+@attrs.frozen
+class DeadLetter:
+    delivery: Delivery
+    reason: str
+
+
+class DeliveryQueue(Protocol):
+    async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[Delivery]:
+        """Pending messages due by ``now``, oldest first, hidden from other workers for ``lease``.
+
+        A worker that dies after claiming leaves them to be claimed again when the lease ends.
+        """
+
+    async def sent(self, delivery_id: int, at: datetime) -> None: ...
+
+    async def retry(self, delivery_id: int, at: datetime, error: str) -> None:
+        """Try again at ``at``; counts an attempt."""
+
+    async def dead(self, delivery_id: int, reason: str) -> None:
+        """Give up: kept, with the reason, for operators to see."""
+
+    async def dropped(self, delivery_id: int, reason: str) -> None:
+        """Nothing to deliver to (blocked bot, unknown chat): kept as dropped, not retried."""
+
+    async def dead_letters(self, limit: int) -> Sequence[DeadLetter]: ...
+
+    async def backlog(self, now: datetime) -> int:
+        """Messages waiting to be sent."""
+
+
+class DeliveryFailed(Exception):
+    """Base of what a notifier reports; the worker decides what follows."""
+
+
+class RetryLater(DeliveryFailed):
+    """Telegram asked to wait (429): try again after ``seconds``."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds} s")
+        self.seconds = seconds
+
+
+class TemporaryFailure(DeliveryFailed):
+    """A network error, a timeout or a 5xx: back off and try again."""
+
+
+class RecipientBlocked(DeliveryFailed):
+    """The person blocked the bot (403): stop sending to them until they write again."""
+
+
+class RecipientUnknown(DeliveryFailed):
+    """Telegram does not know the chat (400 chat not found): drop the message."""
+
+
+class Notifier(Protocol):
+    async def send(self, message: OutboxMessage, recipient: User) -> None:
+        """Render ``message`` in the recipient's language and send it; raise ``DeliveryFailed``."""
