@@ -63,6 +63,7 @@ def request_params(request: Request) -> dict[str, PayloadValue]:
         "location": request.location,
         "priority": request.priority.value,
         "status": request.status.value,
+        "version": request.version,
     }
 
 
