@@ -9,6 +9,7 @@ from zavhoz.adapters.telegram.handlers import actions, card, fallback, lists, st
 from zavhoz.adapters.telegram.i18n import Translator
 from zavhoz.adapters.telegram.middlewares.domain_errors import DomainErrorMiddleware
 from zavhoz.adapters.telegram.middlewares.guard import GuardMiddleware
+from zavhoz.adapters.telegram.middlewares.log_context import LogContextMiddleware
 from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
 from zavhoz.adapters.telegram.middlewares.user import UserMiddleware
 from zavhoz.adapters.telegram.services import Services
@@ -46,6 +47,7 @@ def build_dispatcher(
     dispatcher = Dispatcher(
         storage=storage or MemoryStorage(), events_isolation=isolation or SimpleEventIsolation()
     )
+    dispatcher.update.outer_middleware(LogContextMiddleware())
     dispatcher.update.outer_middleware(GuardMiddleware(translator))
     dispatcher.update.outer_middleware(UserMiddleware(services, translator, remember_users_for))
     dispatcher.update.outer_middleware(throttling or ThrottlingMiddleware())
