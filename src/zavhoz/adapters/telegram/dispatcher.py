@@ -5,7 +5,16 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
-from zavhoz.adapters.telegram.handlers import actions, card, fallback, lists, start, users, wizard
+from zavhoz.adapters.telegram.handlers import (
+    actions,
+    card,
+    fallback,
+    lists,
+    preferences,
+    start,
+    users,
+    wizard,
+)
 from zavhoz.adapters.telegram.i18n import Translator
 from zavhoz.adapters.telegram.middlewares.domain_errors import DomainErrorMiddleware
 from zavhoz.adapters.telegram.middlewares.guard import GuardMiddleware
@@ -28,6 +37,7 @@ def feature_routers() -> list[Router]:
         users.router(),
         wizard.router(),
         actions.router(),
+        preferences.router(),
     ]
 
 

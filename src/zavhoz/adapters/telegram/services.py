@@ -37,6 +37,7 @@ from zavhoz.application.use_cases.register_user import RegisterUser
 from zavhoz.application.use_cases.reject_request import RejectRequest
 from zavhoz.application.use_cases.reopen_request import ReopenRequest
 from zavhoz.application.use_cases.resume_request import ResumeRequest
+from zavhoz.application.use_cases.set_sla_warnings import SetSlaWarnings
 from zavhoz.application.use_cases.take_request import TakeRequest
 from zavhoz.application.use_cases.unblock_user import UnblockUser
 from zavhoz.application.use_cases.watch_request import WatchRequest
@@ -65,6 +66,7 @@ class Services:
     add_comment: AddComment
     add_attachment: AddAttachment
     watch: WatchRequest
+    set_sla_warnings: SetSlaWarnings
     approve_user: ApproveUser
     decline_user: DeclineUser
     block_user: BlockUser
