@@ -34,6 +34,7 @@ class OutboxFailingUnitOfWork:
         entered = await self._inner.__aenter__()
         self.users, self.requests, self.history = entered.users, entered.requests, entered.history
         self.rooms, self.queries, self.outbox = entered.rooms, entered.queries, BrokenOutbox()
+        self.deliveries = entered.deliveries
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:

@@ -15,7 +15,7 @@ from zavhoz.domain.users import User
 
 @attrs.frozen
 class Delivery:
-    """An outbox message claimed for sending, with how often it was tried before."""
+    """An outbox message claimed for sending, with how often it was tried before (retries)."""
 
     id: int
     message: OutboxMessage
@@ -29,16 +29,33 @@ class DeadLetter:
 
 
 class DeliveryQueue(Protocol):
+    """The outbox seen by the delivery worker; every call takes effect on ``uow.commit()``.
+
+    A message is pending, then being sent (claimed, under a lease), then sent, dead or dropped;
+    a retry makes it pending again. Delivery ids are the outbox rows' ids.
+    """
+
     async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[Delivery]:
         """Pending messages due by ``now``, oldest first, hidden from other workers for ``lease``.
 
-        A worker that dies after claiming leaves them to be claimed again when the lease ends.
+        A worker that dies after claiming leaves them to be claimed again when the lease ends:
+        messages being sent whose lease ended by ``now`` are handed out again (attempts unchanged).
+        Commit the claim before sending, so that the lease outlives this transaction. Two units of
+        work never both claim a message: PostgreSQL skips rows another one has locked, SQLite
+        serialises writers, and the in-memory adapter fails the later commit with
+        ``ConcurrentUpdate``.
         """
 
-    async def sent(self, delivery_id: int, at: datetime) -> None: ...
+    async def sent(self, delivery_id: int, at: datetime) -> None:
+        """Delivered: leaves the queue.
+
+        This and the three below apply only while the message is pending or being sent; a late
+        report about one already sent, dead or dropped (say, after the lease ran out and another
+        worker finished it) changes nothing.
+        """
 
     async def retry(self, delivery_id: int, at: datetime, error: str) -> None:
-        """Try again at ``at``; counts an attempt."""
+        """Try again at ``at`` (pending again, not claimed before then); counts an attempt."""
 
     async def dead(self, delivery_id: int, reason: str) -> None:
         """Give up: kept, with the reason, for operators to see."""
@@ -46,10 +63,11 @@ class DeliveryQueue(Protocol):
     async def dropped(self, delivery_id: int, reason: str) -> None:
         """Nothing to deliver to (blocked bot, unknown chat): kept as dropped, not retried."""
 
-    async def dead_letters(self, limit: int) -> Sequence[DeadLetter]: ...
+    async def dead_letters(self, limit: int) -> Sequence[DeadLetter]:
+        """Dead messages, newest first; ``attempts`` counts the retries before it died."""
 
     async def backlog(self, now: datetime) -> int:
-        """Messages waiting to be sent."""
+        """Messages waiting to be sent: pending (due or not) and being sent."""
 
 
 class DeliveryFailed(Exception):

@@ -7,6 +7,7 @@ from typing import Protocol, Self
 
 import attrs
 
+from zavhoz.application.delivery import DeliveryQueue
 from zavhoz.application.filters import QueueFilter
 from zavhoz.application.messages import OutboxMessage
 from zavhoz.application.paging import Page, PageRequest
@@ -71,7 +72,7 @@ class Outbox(Protocol):
         """Queue messages; one whose dedupe key was queued before is skipped."""
 
     async def pending(self, limit: int) -> list[OutboxMessage]:
-        """Committed messages not yet delivered, oldest first."""
+        """Committed messages not yet delivered (waiting or being sent), oldest first."""
 
 
 @attrs.frozen(kw_only=True)
@@ -111,6 +112,7 @@ class UnitOfWork(Protocol):
     history: HistoryRepository
     rooms: RoomRepository
     outbox: Outbox
+    deliveries: DeliveryQueue
     queries: RequestQueries
 
     async def __aenter__(self) -> Self: ...

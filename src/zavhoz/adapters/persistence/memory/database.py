@@ -1,3 +1,5 @@
+from datetime import datetime
+
 import attrs
 
 from zavhoz.application.messages import OutboxMessage
@@ -6,6 +8,21 @@ from zavhoz.domain.ids import RequestId, RoomCode, UserId
 from zavhoz.domain.request import Request
 from zavhoz.domain.rooms import Room
 from zavhoz.domain.users import User
+
+PENDING, SENDING, SENT, DEAD, DROPPED = "pending", "sending", "sent", "dead", "dropped"
+UNDELIVERED = frozenset({PENDING, SENDING})
+
+
+@attrs.frozen
+class DeliveryState:
+    """How far the outbox message with this id got; ``revision`` counts committed changes."""
+
+    state: str = PENDING
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    sent_at: datetime | None = None
+    last_error: str | None = None
+    revision: int = 0
 
 
 @attrs.define
@@ -17,11 +34,19 @@ class MemoryDatabase:
     history: dict[RequestId, list[HistoryEvent]] = attrs.field(factory=dict)
     rooms: dict[RoomCode, Room] = attrs.field(factory=dict)
     outbox: list[OutboxMessage] = attrs.field(factory=list)
+    """Every message ever queued; its delivery id is its position plus one."""
+    deliveries: dict[int, DeliveryState] = attrs.field(factory=dict)
+    """Delivery progress by id; a message without an entry is pending and untried."""
     last_request_id: int = 0
 
     def next_request_id(self) -> RequestId:
         self.last_request_id += 1
         return RequestId(self.last_request_id)
+
+    def delivery(self, delivery_id: int) -> DeliveryState | None:
+        if not 1 <= delivery_id <= len(self.outbox):
+            return None
+        return self.deliveries.get(delivery_id, DeliveryState())
 
     def dedupe_keys(self) -> set[str]:
         return {message.dedupe_key for message in self.outbox}

@@ -1,8 +1,9 @@
 from collections.abc import Iterable, Sequence
 from copy import deepcopy
 from datetime import datetime
+from itertools import islice
 
-from zavhoz.adapters.persistence.memory.database import MemoryDatabase
+from zavhoz.adapters.persistence.memory.database import UNDELIVERED, DeliveryState, MemoryDatabase
 from zavhoz.adapters.persistence.memory.stage import Stage
 from zavhoz.application.messages import OutboxMessage
 from zavhoz.application.paging import Page, PageRequest
@@ -112,4 +113,9 @@ class MemoryOutbox(_Staged, Outbox):
                 self._stage.outbox.append(message)
 
     async def pending(self, limit: int) -> list[OutboxMessage]:
-        return self._db.outbox[:limit]
+        waiting = (
+            message
+            for position, message in enumerate(self._db.outbox, start=1)
+            if self._db.deliveries.get(position, DeliveryState()).state in UNDELIVERED
+        )
+        return list(islice(waiting, max(limit, 0)))

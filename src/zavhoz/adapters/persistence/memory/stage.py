@@ -1,8 +1,9 @@
+from collections.abc import Callable
 from copy import deepcopy
 
 import attrs
 
-from zavhoz.adapters.persistence.memory.database import MemoryDatabase
+from zavhoz.adapters.persistence.memory.database import DeliveryState, MemoryDatabase
 from zavhoz.application.messages import OutboxMessage
 from zavhoz.domain.errors import ConcurrentUpdate
 from zavhoz.domain.events import HistoryEvent
@@ -10,6 +11,8 @@ from zavhoz.domain.ids import RequestId, RoomCode, UserId
 from zavhoz.domain.request import Request
 from zavhoz.domain.rooms import Room
 from zavhoz.domain.users import User
+
+DeliveryChange = Callable[[DeliveryState], DeliveryState]
 
 
 @attrs.define
@@ -23,6 +26,11 @@ class Stage:
     history: list[tuple[RequestId, list[HistoryEvent]]] = attrs.field(factory=list)
     rooms: dict[RoomCode, Room] = attrs.field(factory=dict)
     outbox: list[OutboxMessage] = attrs.field(factory=list)
+    deliveries: dict[int, DeliveryState] = attrs.field(factory=dict)
+    """Delivery states as this unit of work sees them (its own changes on what it read)."""
+    claimed: dict[int, int] = attrs.field(factory=dict)
+    """Deliveries this unit of work claimed, with the revision they had then."""
+    delivery_changes: list[tuple[int, DeliveryChange]] = attrs.field(factory=list)
 
     def apply(self, db: MemoryDatabase) -> None:
         self._check(db)
@@ -31,7 +39,16 @@ class Stage:
         for request_id, events in self.history:
             db.history.setdefault(request_id, []).extend(events)
         db.rooms.update(self.rooms)
-        db.outbox.extend(m for m in self.outbox if m.dedupe_key not in db.dedupe_keys())
+        seen = db.dedupe_keys()
+        for message in self.outbox:
+            if message.dedupe_key not in seen:
+                seen.add(message.dedupe_key)
+                db.outbox.append(message)
+        for delivery_id, change in self.delivery_changes:
+            current = db.delivery(delivery_id)
+            if current is not None:
+                changed = change(current)
+                db.deliveries[delivery_id] = attrs.evolve(changed, revision=current.revision + 1)
 
     def _check(self, db: MemoryDatabase) -> None:
         taken_keys = db.idempotency_keys()
@@ -41,3 +58,9 @@ class Stage:
                     raise ConcurrentUpdate("request", f"idempotency key {request.idempotency_key}")
             elif db.requests[request_id].version != self.loaded_versions[request_id]:
                 raise ConcurrentUpdate("request", str(request_id))
+        for delivery_id, revision in self.claimed.items():
+            current = db.delivery(delivery_id)
+            if current is None or current.revision != revision:
+                # Claimed or settled by another unit of work meanwhile: a database would have
+                # kept it locked, so this claim never happened.
+                raise ConcurrentUpdate("delivery", str(delivery_id))

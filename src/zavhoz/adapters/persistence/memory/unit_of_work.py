@@ -2,6 +2,7 @@ from types import TracebackType
 from typing import Self
 
 from zavhoz.adapters.persistence.memory.database import MemoryDatabase
+from zavhoz.adapters.persistence.memory.deliveries import MemoryDeliveryQueue
 from zavhoz.adapters.persistence.memory.queries import MemoryRequestQueries
 from zavhoz.adapters.persistence.memory.repositories import (
     MemoryHistoryRepository,
@@ -43,6 +44,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.history = MemoryHistoryRepository(self._db, self._stage)
         self.rooms = MemoryRoomRepository(self._db, self._stage)
         self.outbox = MemoryOutbox(self._db, self._stage)
+        self.deliveries = MemoryDeliveryQueue(self._db, self._stage)
 
 
 def memory_uow_factory(db: MemoryDatabase) -> UnitOfWorkFactory:

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zavhoz.adapters.persistence.sqlalchemy import mappers, tables
+from zavhoz.adapters.persistence.sqlalchemy.deliveries import undelivered
 from zavhoz.adapters.persistence.sqlalchemy.dialect import insert_ignoring, upsert
 from zavhoz.application.messages import OutboxMessage
 from zavhoz.application.paging import Page, PageRequest
@@ -164,12 +165,7 @@ class SqlOutbox(_Sql, Outbox):
             )
 
     async def pending(self, limit: int) -> list[OutboxMessage]:
-        query = (
-            select(tables.outbox)
-            .where(tables.outbox.c.state == "pending")
-            .order_by(tables.outbox.c.id)
-            .limit(limit)
-        )
+        query = select(tables.outbox).where(undelivered()).order_by(tables.outbox.c.id).limit(limit)
         return [
             mappers.message_from_row(r) for r in (await self._session.execute(query)).mappings()
         ]

@@ -21,6 +21,10 @@ from zavhoz.adapters.persistence.sqlalchemy.types import Id64, UtcDateTime
 ACTIVE_SQL = "status IN ('in_progress', 'on_hold', 'open')"
 """Spelled literally, in the index and in queries, so both planners match the partial index."""
 
+UNDELIVERED_SQL = "state IN ('pending', 'sending')"
+"""Outbox rows still to deliver: the delivery worker's claims and counts stay on this small
+partial index while sent messages pile up (spelled literally for the same reason)."""
+
 metadata = MetaData(
     naming_convention={
         "ix": "ix_%(column_0_label)s",
@@ -143,4 +147,10 @@ outbox = Table(
     Column("sent_at", UtcDateTime),
     Column("last_error", Text),
     Index("ix_outbox_pending", "state", "next_attempt_at", "id"),
+    Index(
+        "ix_outbox_undelivered",
+        "id",
+        sqlite_where=text(UNDELIVERED_SQL),
+        postgresql_where=text(UNDELIVERED_SQL),
+    ),
 )

@@ -3,6 +3,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from zavhoz.adapters.persistence.sqlalchemy.deliveries import SqlDeliveryQueue
 from zavhoz.adapters.persistence.sqlalchemy.queries import SqlRequestQueries
 from zavhoz.adapters.persistence.sqlalchemy.repositories import (
     SqlHistoryRepository,
@@ -27,6 +28,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.history = SqlHistoryRepository(self._session)
         self.rooms = SqlRoomRepository(self._session)
         self.outbox = SqlOutbox(self._session)
+        self.deliveries = SqlDeliveryQueue(self._session)
         self.queries = SqlRequestQueries(self._session)
         return self
 

@@ -1,0 +1,99 @@
+"""The delivery queue over the outbox table.
+
+A claim is one ``UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING``: on PostgreSQL
+two workers lock disjoint rows and never claim the same message; SQLite has no row locks, but its
+``BEGIN IMMEDIATE`` (see ``engine.py``) lets one writer at a time in, which serialises claims.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from zavhoz.adapters.persistence.sqlalchemy import mappers, tables
+from zavhoz.application.delivery import DeadLetter, Delivery, DeliveryQueue
+
+PENDING, SENDING, SENT, DEAD, DROPPED = "pending", "sending", "sent", "dead", "dropped"
+"""Values of ``outbox.state``; ``tables.UNDELIVERED_SQL`` names the first two literally."""
+
+_outbox = tables.outbox
+_c = _outbox.c
+
+
+def undelivered() -> Any:
+    """Waiting or being sent; matches the partial index ``ix_outbox_undelivered``."""
+    return text(tables.UNDELIVERED_SQL)
+
+
+def due(now: datetime) -> Any:
+    """Pending and due, or being sent by a worker whose lease ran out."""
+    return and_(
+        undelivered(),
+        or_(
+            and_(_c.state == PENDING, or_(_c.next_attempt_at.is_(None), _c.next_attempt_at <= now)),
+            and_(_c.state == SENDING, _c.next_attempt_at <= now),
+        ),
+    )
+
+
+class SqlDeliveryQueue(DeliveryQueue):
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[Delivery]:
+        if limit <= 0:
+            return []
+        chosen = (
+            select(_c.id)
+            .where(due(now))
+            .order_by(_c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        statement = (
+            update(_outbox)
+            .where(_c.id.in_(chosen))
+            .values(state=SENDING, next_attempt_at=now + lease)
+            .returning(_outbox)
+        )
+        rows = (await self._session.execute(statement)).mappings().all()
+        return sorted((_delivery(row) for row in rows), key=lambda d: d.id)
+
+    async def sent(self, delivery_id: int, at: datetime) -> None:
+        await self._settle(delivery_id, state=SENT, sent_at=at, next_attempt_at=None)
+
+    async def retry(self, delivery_id: int, at: datetime, error: str) -> None:
+        await self._settle(
+            delivery_id,
+            state=PENDING,
+            attempts=_c.attempts + 1,
+            next_attempt_at=at,
+            last_error=error,
+        )
+
+    async def dead(self, delivery_id: int, reason: str) -> None:
+        await self._settle(delivery_id, state=DEAD, next_attempt_at=None, last_error=reason)
+
+    async def dropped(self, delivery_id: int, reason: str) -> None:
+        await self._settle(delivery_id, state=DROPPED, next_attempt_at=None, last_error=reason)
+
+    async def dead_letters(self, limit: int) -> Sequence[DeadLetter]:
+        query = select(_outbox).where(_c.state == DEAD).order_by(_c.id.desc()).limit(max(limit, 0))
+        rows = (await self._session.execute(query)).mappings()
+        return [DeadLetter(_delivery(row), row["last_error"] or "") for row in rows]
+
+    async def backlog(self, now: datetime) -> int:
+        query = select(func.count()).select_from(_outbox).where(undelivered())
+        return (await self._session.scalar(query)) or 0
+
+    async def _settle(self, delivery_id: int, **values: Any) -> None:
+        """Applies only while the message is still in the queue: a late report is ignored."""
+        statement = update(_outbox).where(_c.id == delivery_id, undelivered()).values(**values)
+        await self._session.execute(statement)
+
+
+def _delivery(row: mappers.Row) -> Delivery:
+    return Delivery(row["id"], mappers.message_from_row(row), row["attempts"])
