@@ -365,7 +365,8 @@ def test_an_unreachable_bot_api_is_one_clear_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     nowhere = f"http://127.0.0.1:{unused_port()}"
-    assert bot_main.main(settings_for(tmp_path, telegram_api_url=nowhere)) == 2
+    settings = settings_for(tmp_path, telegram_api_url=nowhere, log_level="WARNING")
+    assert bot_main.main(settings) == 2
     err = capsys.readouterr().err
     assert err.startswith("zavhoz: cannot reach the Bot API")
     assert err.count("\n") == 1

@@ -1,7 +1,10 @@
-"""`zavhoz run`: start-up (migrations, admins, commands), long polling or a webhook, clean exit.
+"""`zavhoz run`: start-up (migrations, admins, commands), long polling or a webhook, clean exit;
+`zavhoz worker`: notification delivery, the SLA scan and the digest alone.
 
-SIGTERM or SIGINT stops taking new updates, lets the ones in flight finish, then closes the
-FSM storage, the Bot API session and the database engine, in that order.
+`zavhoz run` delivers notifications beside the updates (unless ``ZAVHOZ_RUN_WORKER=false``).
+SIGTERM or SIGINT stops taking new updates, lets the ones in flight finish, stops the worker and
+the scheduler (the sends in flight finish and are marked), then closes the FSM storage, the Bot
+API session and the database engine, in that order.
 """
 
 import asyncio
@@ -10,7 +13,8 @@ import logging
 import secrets
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
@@ -20,7 +24,9 @@ from aiohttp import web
 from zavhoz.adapters.persistence.sqlalchemy.migrations import upgrade_engine
 from zavhoz.adapters.telegram.commands import set_commands
 from zavhoz.application.use_cases.bootstrap_admins import BootstrapAdmins
+from zavhoz.main.background import Background
 from zavhoz.main.container import Container, StartupError, build_container
+from zavhoz.main.observability import metrics_server, setup_observability
 from zavhoz.main.settings import Settings
 
 log = logging.getLogger("zavhoz.main")
@@ -43,16 +49,20 @@ def webhook_app(dispatcher: Dispatcher, bot: Bot, path: str, secret: str) -> web
     return app
 
 
-async def start(container: Container, bot: Bot, *, migrate: bool = True) -> None:
-    """Everything before the first update: schema, token check, admins, command lists."""
-    if migrate:
-        await upgrade_engine(container.engine())
+async def check_token(bot: Bot) -> None:
     try:
         await bot.get_me()
     except TelegramUnauthorizedError:
         raise StartupError(TOKEN_REFUSED) from None
     except TelegramNetworkError as error:
         raise StartupError(f"zavhoz: cannot reach the Bot API: {error}") from None
+
+
+async def start(container: Container, bot: Bot, *, migrate: bool = True) -> None:
+    """Everything before the first update: schema, token check, admins, command lists."""
+    if migrate:
+        await upgrade_engine(container.engine())
+    await check_token(bot)
     await BootstrapAdmins(container.uow_factory(), container.clock(), container.workflow())()
     workers = await container.services().executors()
     await set_commands(bot, container.translator(), [worker.user.id for worker in workers])
@@ -75,7 +85,11 @@ async def poll(bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event | None = No
 
 
 async def serve_webhook(
-    bot: Bot, dispatcher: Dispatcher, settings: Settings, stop: asyncio.Event | None = None
+    bot: Bot,
+    dispatcher: Dispatcher,
+    settings: Settings,
+    stop: asyncio.Event | None = None,
+    extend: Callable[[web.Application], None] | None = None,
 ) -> None:
     """The aiohttp webhook server until SIGTERM/SIGINT (or ``stop``), then a graceful stop."""
     assert settings.webhook_url
@@ -85,7 +99,10 @@ async def serve_webhook(
         else secrets.token_urlsafe(32)  # nobody but Telegram learns it: we tell it ourselves
     )
     stop = stop or asyncio.Event()
-    runner = web.AppRunner(webhook_app(dispatcher, bot, settings.webhook_path, secret))
+    app = webhook_app(dispatcher, bot, settings.webhook_path, secret)
+    if extend is not None:
+        extend(app)  # /metrics, /healthz, /readyz when they share the webhook's port
+    runner = web.AppRunner(app)
     await runner.setup()
     await dispatcher.emit_startup(bot=bot, dispatcher=dispatcher)
     try:
@@ -117,27 +134,79 @@ async def run(
     """The whole life of the bot; ``stop`` stands in for SIGTERM in tests."""
     settings = container.settings()
     bot, engine, dispatcher = container.bot(), container.engine(), container.dispatcher()
+    background: Background | None = None
     try:
         await start(container, bot, migrate=migrate)
         container.in_flight().install(dispatcher)
-        if settings.webhook_url:
-            await serve_webhook(bot, dispatcher, settings, stop)
-        else:
-            await poll(bot, dispatcher, stop)
+        if settings.run_worker:
+            background = container.background()
+            background.start()
+        server = metrics_server(
+            settings,
+            container.metrics(),
+            engine=engine,
+            background=background,
+            uow_factory=container.uow_factory(),
+            clock=container.clock(),
+        )
+        async with server:
+            if settings.webhook_url:
+                await serve_webhook(bot, dispatcher, settings, stop, extend=server.attach)
+            else:
+                await poll(bot, dispatcher, stop)
     finally:
+        if background is not None:
+            await background.stop()
         await bot.session.close()
         await container.storage().close()
         await engine.dispose()
 
 
+async def work(
+    container: Container, *, migrate: bool = True, stop: asyncio.Event | None = None
+) -> None:
+    """`zavhoz worker`: deliver, scan and send digests until SIGTERM/SIGINT (or ``stop``)."""
+    bot, engine = container.bot(), container.engine()
+    stop = stop or asyncio.Event()
+    background: Background | None = None
+    try:
+        if migrate:
+            await upgrade_engine(engine)
+        await check_token(bot)
+        background = container.background()
+        background.start()
+        server = metrics_server(
+            container.settings(),
+            container.metrics(),
+            engine=engine,
+            background=background,
+            uow_factory=container.uow_factory(),
+            clock=container.clock(),
+        )
+        async with server:
+            with _signals_set(stop):
+                await stop.wait()
+    finally:
+        if background is not None:
+            await background.stop()
+        await bot.session.close()
+        await engine.dispose()
+
+
 def main(settings: Settings, *, migrate: bool = True) -> int:
     """Run the bot until it is told to stop; the exit code for the command line."""
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    return _main(settings, run(build_container(settings), migrate=migrate))
+
+
+def work_main(settings: Settings, *, migrate: bool = True) -> int:
+    """Run the worker alone until it is told to stop; the exit code for the command line."""
+    return _main(settings, work(build_container(settings), migrate=migrate))
+
+
+def _main(settings: Settings, life: Coroutine[Any, Any, None]) -> int:
+    setup_observability(settings)
     try:
-        asyncio.run(run(build_container(settings), migrate=migrate))
+        asyncio.run(life)
     except StartupError as error:
         print(error, file=sys.stderr)
         return 2

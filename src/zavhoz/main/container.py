@@ -4,6 +4,8 @@ Every part is a provider, so tests replace any of them (``container.uow_factory.
 ``container.session.override(providers.Object(RecordingSession()))``) and the rest is built on top.
 """
 
+import asyncio
+
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -15,12 +17,28 @@ from aiogram.fsm.storage.redis import RedisStorage
 from dependency_injector import containers, providers
 
 from zavhoz.adapters.clock import SystemClock
+from zavhoz.adapters.notifications import DeliveryWorker, Limits, Scheduler
+from zavhoz.adapters.notifications.lifecycle import Sleep
+from zavhoz.adapters.observability import metered_uow_factory
 from zavhoz.adapters.persistence.sqlalchemy import create_engine, sql_uow_factory
+from zavhoz.adapters.persistence.sqlalchemy.export import SqlExportSource
+from zavhoz.adapters.persistence.sqlalchemy.statistics import SqlStatisticsSource
+from zavhoz.adapters.reports.charts import MatplotlibCharts
+from zavhoz.adapters.reports.spreadsheet import InMemorySpreadsheet
 from zavhoz.adapters.telegram.dispatcher import build_dispatcher
 from zavhoz.adapters.telegram.i18n import Translator
+from zavhoz.adapters.telegram.notices import TelegramNotifier
+from zavhoz.adapters.telegram.reports_services import ReportServices
 from zavhoz.adapters.telegram.services import build_services
+from zavhoz.application.ports import Clock, UnitOfWorkFactory
+from zavhoz.application.queries.export_requests import ExportRequests
+from zavhoz.application.queries.get_statistics import GetStatistics
 from zavhoz.application.settings import WorkflowSettings
+from zavhoz.application.use_cases.scan_sla import ScanSla
+from zavhoz.application.use_cases.send_daily_digest import SendDailyDigest
+from zavhoz.main.background import Background
 from zavhoz.main.in_flight import InFlight
+from zavhoz.main.observability import build_metrics, update_metrics_middleware
 from zavhoz.main.settings import TOKEN_HELP, Settings
 
 FSM_PREFIX = "zavhoz"
@@ -74,11 +92,41 @@ def workflow_settings(settings: Settings) -> WorkflowSettings:
     return settings.workflow()
 
 
+def notification_limits(settings: Settings) -> Limits:
+    return Limits(rate=settings.notify_rate, max_attempts=settings.notify_max_attempts)
+
+
+def telegram_notifier(
+    bot: Bot, translator: Translator, workflow: WorkflowSettings, clock: Clock
+) -> TelegramNotifier:
+    return TelegramNotifier(bot, translator, workflow.calendar.timezone, clock)
+
+
+def build_scheduler(
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    workflow: WorkflowSettings,
+    settings: Settings,
+    sleep: Sleep,
+) -> Scheduler:
+    return Scheduler(
+        ScanSla(uow_factory, clock, workflow),
+        SendDailyDigest(uow_factory, clock, workflow),
+        clock,
+        sleep,
+        calendar=workflow.calendar,
+        scan_every=settings.sla_scan_seconds,
+        digest_at=settings.digest_time,
+    )
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
     engine = providers.Singleton(create_engine, settings.provided.database_url)
-    uow_factory = providers.Singleton(sql_uow_factory, engine)
+    metrics = providers.Singleton(build_metrics, settings)
+    storage_uow_factory = providers.Singleton(sql_uow_factory, engine)
+    uow_factory = providers.Singleton(metered_uow_factory, storage_uow_factory, metrics)
     clock = providers.Singleton(SystemClock)
     workflow = providers.Singleton(workflow_settings, settings)
     services = providers.Singleton(build_services, uow_factory, clock, workflow)
@@ -92,6 +140,19 @@ class Container(containers.DeclarativeContainer):
         session=session,
         default=providers.Object(DefaultBotProperties(parse_mode="HTML")),
     )
+    statistics_source = providers.Singleton(SqlStatisticsSource, engine)
+    get_statistics = providers.Singleton(
+        GetStatistics, uow_factory, clock, workflow, statistics_source
+    )
+    export_source = providers.Singleton(SqlExportSource, engine)
+    export_requests = providers.Singleton(ExportRequests, uow_factory, export_source, workflow)
+    reports = providers.Singleton(
+        ReportServices,
+        get_statistics=get_statistics,
+        charts=providers.Singleton(MatplotlibCharts),
+        export=export_requests,
+        spreadsheet=providers.Singleton(InMemorySpreadsheet),
+    )
     isolation = providers.Singleton(event_isolation, storage)
     dispatcher = providers.Singleton(
         build_dispatcher,
@@ -100,8 +161,20 @@ class Container(containers.DeclarativeContainer):
         storage,
         isolation=isolation,
         remember_users_for=REMEMBER_USERS_FOR,
+        update_metrics=providers.Singleton(update_metrics_middleware, metrics),
+        reports=reports,
     )
     in_flight = providers.Singleton(InFlight)
+
+    sleep = providers.Object(asyncio.sleep)
+    """How the worker and the scheduler wait (tests give one that moves a fake clock)."""
+    notifier = providers.Singleton(telegram_notifier, bot, translator, workflow, clock)
+    limits = providers.Singleton(notification_limits, settings)
+    delivery_worker = providers.Singleton(
+        DeliveryWorker, uow_factory, notifier, clock, sleep, limits
+    )
+    scheduler = providers.Singleton(build_scheduler, uow_factory, clock, workflow, settings, sleep)
+    background = providers.Singleton(Background, delivery_worker, scheduler)
 
 
 def build_container(settings: Settings) -> Container:

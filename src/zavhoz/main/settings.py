@@ -16,6 +16,7 @@ from zavhoz.domain.calendar import WorkingCalendar
 from zavhoz.domain.ids import UserId
 
 _DAY_NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_CLOCK_TIME = re.compile(r"(\d{1,2}):(\d{2})")
 _HOURS = re.compile(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})")
 _TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]+")
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -93,6 +94,11 @@ class Settings(BaseSettings):
     notify_executors: bool = False
     require_completion_photo: bool = False
     default_locale: str = Field(default="ru", pattern="^(ru|en)$")
+    notify_rate: float = Field(default=25.0, gt=0, le=1000)
+    notify_max_attempts: int = Field(default=12, ge=1, le=100)
+    sla_scan_seconds: int = Field(default=60, ge=1, le=86400)
+    digest_time: time = time(8)
+    run_worker: bool = True
 
     @field_validator(
         "bot_token",
@@ -190,6 +196,16 @@ class Settings(BaseSettings):
                     f"{item!r} is not a date: use YYYY-MM-DD, e.g. 2026-01-07"
                 ) from None
         return frozenset(days)
+
+    @field_validator("digest_time", mode="before")
+    @classmethod
+    def _parse_digest_time(cls, raw: object) -> object:
+        if isinstance(raw, time):
+            return raw
+        match = _CLOCK_TIME.fullmatch(str(raw).strip())
+        if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+            raise ValueError(f"{raw!r} is not a time of day: use HH:MM, e.g. 08:00")
+        return time(int(match.group(1)), int(match.group(2)))
 
     @field_validator("timezone")
     @classmethod

@@ -15,26 +15,34 @@ from zavhoz.adapters.telegram.handlers import (
     users,
     wizard,
 )
+from zavhoz.adapters.telegram.handlers import reports as report_screens
 from zavhoz.adapters.telegram.i18n import Translator
 from zavhoz.adapters.telegram.middlewares.domain_errors import DomainErrorMiddleware
 from zavhoz.adapters.telegram.middlewares.guard import GuardMiddleware
-from zavhoz.adapters.telegram.middlewares.log_context import LogContextMiddleware
+from zavhoz.adapters.telegram.middlewares.log_context import (
+    HandlerContextMiddleware,
+    LogContextMiddleware,
+)
+from zavhoz.adapters.telegram.middlewares.metrics import UpdateMetricsMiddleware
 from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
 from zavhoz.adapters.telegram.middlewares.user import UserMiddleware
+from zavhoz.adapters.telegram.reports_services import ReportServices
 from zavhoz.adapters.telegram.services import Services
 
 
-def feature_routers() -> list[Router]:
+def feature_routers(with_reports: bool = False) -> list[Router]:
     """Every feature's router; the order decides who sees an update first.
 
     Menu buttons and cards come before the conversations (wizard, typed reasons), so a menu
     button always works; states keep the conversations' own handlers from catching others.
+    Statistics and export need ``ReportServices``, so they join only when those are given.
     """
     return [
         start.router(),
         lists.router(),
         card.router(),
         users.router(),
+        *([report_screens.router()] if with_reports else []),
         wizard.router(),
         actions.router(),
         preferences.router(),
@@ -48,6 +56,8 @@ def build_dispatcher(
     throttling: ThrottlingMiddleware | None = None,
     isolation: BaseEventIsolation | None = None,
     remember_users_for: float = 0.0,
+    reports: ReportServices | None = None,
+    update_metrics: UpdateMetricsMiddleware | None = None,
 ) -> Dispatcher:
     """Handle one person's updates one at a time (``isolation``; Redis-backed across processes).
 
@@ -59,10 +69,16 @@ def build_dispatcher(
     )
     dispatcher.update.outer_middleware(LogContextMiddleware())
     dispatcher.update.outer_middleware(GuardMiddleware(translator))
+    if update_metrics is not None:
+        dispatcher.update.outer_middleware(update_metrics)  # inside the guard: sees errors
     dispatcher.update.outer_middleware(UserMiddleware(services, translator, remember_users_for))
     dispatcher.update.outer_middleware(throttling or ThrottlingMiddleware())
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     for observer in (dispatcher.message, dispatcher.callback_query):
+        observer.middleware(HandlerContextMiddleware())
         observer.middleware(DomainErrorMiddleware())
-    dispatcher.include_routers(*feature_routers(), fallback.router())
+    if reports is not None:
+        dispatcher["reports"] = reports
+    routers = feature_routers(with_reports=reports is not None)
+    dispatcher.include_routers(*routers, fallback.router())
     return dispatcher

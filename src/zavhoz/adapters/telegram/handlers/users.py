@@ -8,12 +8,12 @@ become alerts by themselves (middlewares/domain_errors.py).
 from collections.abc import Awaitable, Callable
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from zavhoz.adapters.telegram.callbacks import UserCb
 from zavhoz.adapters.telegram.commands import update_chat_commands
+from zavhoz.adapters.telegram.handlers._screen import replace
 from zavhoz.adapters.telegram.i18n import Html, Texts
 from zavhoz.adapters.telegram.keyboards.users import (
     PAGE_SIZE,
@@ -53,7 +53,7 @@ async def turn_page(
 ) -> None:
     pending = callback_data.flt == PENDING
     text, markup = await _list_screen(services, user, t, callback_data.page, pending)
-    await _show(query, bot, text, markup)
+    await replace(query, bot, text, markup)
 
 
 async def open_person(
@@ -66,7 +66,7 @@ async def open_person(
 ) -> None:
     person = await _person(services, user, UserId(callback_data.id))
     markup = person_keyboard(person, callback_data.page, t)
-    await _show(query, bot, person_text(person, user.id, t), markup)
+    await replace(query, bot, person_text(person, user.id, t), markup)
 
 
 async def change_person(
@@ -92,7 +92,7 @@ async def change_person(
         await update_chat_commands(bot, person)
     callback_answer.text = t(f"users.done.{callback_data.action}", role=words.role(t, person.role))
     markup = person_keyboard(person, callback_data.page, t)
-    await _show(query, bot, person_text(person, user.id, t), markup)
+    await replace(query, bot, person_text(person, user.id, t), markup)
 
 
 def person_text(person: User, viewer_id: UserId, t: Texts) -> str:
@@ -162,18 +162,6 @@ async def _person(services: Services, viewer: User, person_id: UserId) -> User:
 
 def _state(t: Texts, state: UserState) -> str:
     return t(f"user_state.{state.value}")
-
-
-async def _show(query: CallbackQuery, bot: Bot, text: str, markup: InlineKeyboardMarkup) -> None:
-    """Redraw the message the button was on (or send a new one if it is out of reach)."""
-    if not isinstance(query.message, Message):
-        await bot.send_message(query.from_user.id, text, reply_markup=markup)
-        return
-    try:
-        await query.message.edit_text(text, reply_markup=markup)
-    except TelegramBadRequest as error:
-        if NOT_MODIFIED not in str(error):
-            raise
 
 
 def router() -> Router:

@@ -1,5 +1,10 @@
-"""A refused action is explained in place: an alert on a button, a reply to a message."""
+"""A refused action is explained in place: an alert on a button, a reply to a message.
 
+A button whose handler fails unexpectedly gets its apology as the alert here, inside aiogram's
+CallbackAnswerMiddleware: from the guard it would be a second answer, which Telegram refuses.
+"""
+
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -11,6 +16,8 @@ from zavhoz.domain.errors import DomainError
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
+log = logging.getLogger("zavhoz.telegram")
+
 
 class DomainErrorMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
@@ -19,8 +26,18 @@ class DomainErrorMiddleware(BaseMiddleware):
         except DomainError as error:
             text = await explain(error, data["t"], data["services"])
             if isinstance(event, CallbackQuery):
-                data["callback_answer"].text = as_alert(text)
-                data["callback_answer"].show_alert = True
+                _alert(data, text)
             elif isinstance(event, Message):
                 await event.answer(text)
             return None
+        except Exception:
+            if not isinstance(event, CallbackQuery):
+                raise
+            log.exception("update %s failed", data["event_update"].update_id)
+            _alert(data, data["t"]("errors.apology"))
+            return None
+
+
+def _alert(data: dict[str, Any], text: str) -> None:
+    data["callback_answer"].text = as_alert(text)
+    data["callback_answer"].show_alert = True

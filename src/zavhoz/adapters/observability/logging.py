@@ -1,0 +1,207 @@
+"""structlog for everything: ZAVhoz's own lines and the standard-library logging of aiogram,
+SQLAlchemy, aiohttp and Alembic go through one pipeline and come out as JSON lines (production)
+or a readable console (development).
+
+Every line carries the context variables bound for the update being handled (``update_id``,
+``user_id``, ``handler``, ``request_id``); the bot token never appears (any token-shaped string
+and the configured secrets are masked, in messages, fields and tracebacks alike); what people
+typed (``description``, ``comment``, ``text``, ``reason``, ``report``, ``caption``) stays on
+DEBUG lines only.
+"""
+
+import logging
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
+
+import structlog
+from structlog.types import EventDict, Processor, WrappedLogger
+
+from zavhoz.adapters.observability.redaction import (
+    TYPED_FIELDS,
+    Scrubber,
+    typed_values,
+)
+
+JSON = "json"
+CONSOLE = "console"
+
+LIBRARIES = ("aiogram", "aiohttp", "sqlalchemy", "alembic", "asyncio")
+"""Loggers whose own handlers are removed so that their records reach the shared pipeline."""
+
+CHATTY = (
+    "sqlalchemy.engine",
+    "sqlalchemy.pool",
+    "aiohttp.access",
+    "aiogram.event",
+    "aiogram.middlewares",
+)
+"""Quiet (WARNING) unless the level is DEBUG: SQL parameters carry typed text, scrapes and
+callback answers are noise, and aiogram's line per update is replaced by the Telegram adapter's,
+which has the context."""
+
+_LEVELS = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "warn": logging.WARNING,
+    "warning": logging.WARNING,
+    "error": logging.ERROR,
+    "exception": logging.ERROR,
+    "critical": logging.CRITICAL,
+    "fatal": logging.CRITICAL,
+}
+_META = ("_record", "_from_structlog", "exc_info", "positional_args")
+
+
+class Redact:
+    """A processor: masks secrets everywhere, and above DEBUG drops what people typed.
+
+    It runs twice: before a line is handed to the standard library (so other handlers, Sentry's
+    breadcrumbs among them, never see typed fields) and after the traceback has been rendered
+    (``stringify``: values that are not plain data are turned into masked strings there, so a
+    renderer's ``repr`` cannot reveal anything).
+    """
+
+    def __init__(self, scrubber: Scrubber, *, stringify: bool = False) -> None:
+        self._scrubber = scrubber
+        self._stringify = stringify
+
+    def __call__(self, logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
+        level = _LEVELS.get(str(event_dict.get("level", method_name)).lower(), logging.INFO)
+        typed: tuple[str, ...] = ()
+        if level > logging.DEBUG:
+            typed = typed_values(event_dict, structlog.contextvars.get_contextvars())
+            for key in TYPED_FIELDS:
+                event_dict.pop(key, None)
+        for key, value in event_dict.items():
+            if key in _META:
+                continue
+            if self._stringify and not _plain(value):
+                value = str(value)
+            event_dict[key] = self._scrubber.deep(value, typed, drop_typed=level > logging.DEBUG)
+        return event_dict
+
+
+_LEFTOVERS = ("message", "asctime")
+"""Set on a record by whichever handler formatted it first: not extras of the call."""
+
+
+def _drop_formatting_leftovers(
+    logger: WrappedLogger, method_name: str, event_dict: EventDict
+) -> EventDict:
+    for key in _LEFTOVERS:
+        event_dict.pop(key, None)
+    return event_dict
+
+
+def _plain(value: Any) -> bool:
+    if value is None or isinstance(value, str | int | float | bool):
+        return True
+    if isinstance(value, dict):
+        return all(_plain(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return all(_plain(item) for item in value)
+    return False
+
+
+def configure_logging(
+    level: str = "INFO",
+    log_format: str = JSON,
+    *,
+    secrets: Iterable[str] = (),
+    stream: TextIO | None = None,
+    taps: Sequence[Processor] = (),
+) -> logging.Handler:
+    """Set up structlog and the root logger; returns the handler it installed.
+
+    ``secrets`` are masked wherever they appear (the bot token, the webhook secret); ``taps``
+    are processors that see every final event just before it is rendered (tests use a
+    ``structlog.testing.LogCapture`` there). Calling it again replaces the previous set-up.
+    """
+    numeric = logging.getLevelName(level.upper())
+    if not isinstance(numeric, int):
+        raise ValueError(f"unknown log level {level!r}")
+    scrubber = Scrubber(secrets)
+    timestamper = structlog.processors.TimeStamper(fmt="iso", utc=True)
+    structlog.configure(
+        processors=[
+            structlog.stdlib.filter_by_level,
+            structlog.contextvars.merge_contextvars,
+            structlog.stdlib.add_log_level,
+            structlog.stdlib.add_logger_name,
+            structlog.stdlib.PositionalArgumentsFormatter(),
+            timestamper,
+            Redact(scrubber),
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=False,
+    )
+    output = stream if stream is not None else sys.stderr
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[
+            structlog.contextvars.merge_contextvars,
+            structlog.stdlib.add_log_level,
+            structlog.stdlib.add_logger_name,
+            structlog.stdlib.ExtraAdder(),
+            _drop_formatting_leftovers,
+            timestamper,
+            Redact(scrubber),
+        ],
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.StackInfoRenderer(),
+            structlog.processors.format_exc_info,
+            Redact(scrubber, stringify=True),
+            *taps,
+            _renderer(log_format, output),
+        ],
+    )
+    handler: logging.Handler = (
+        logging.StreamHandler(stream) if stream is not None else _CurrentStderr()
+    )
+    handler.setFormatter(formatter)
+    handler.set_name(_HANDLER_NAME)
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if h.get_name() == _HANDLER_NAME]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(numeric)
+    for name in LIBRARIES:
+        library = logging.getLogger(name)
+        library.handlers.clear()
+        library.propagate = True
+        library.setLevel(logging.NOTSET)
+    for name in CHATTY:
+        logging.getLogger(name).setLevel(
+            logging.INFO if numeric <= logging.DEBUG else logging.WARNING
+        )
+    logging.captureWarnings(True)
+    return handler
+
+
+_HANDLER_NAME = "zavhoz-structlog"
+
+
+class _CurrentStderr(logging.StreamHandler[TextIO]):
+    """Writes to whatever ``sys.stderr`` is when a line is written (test runners swap it)."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        pass
+
+
+def _renderer(log_format: str, stream: TextIO) -> Processor:
+    if log_format == JSON:
+        return structlog.processors.JSONRenderer(ensure_ascii=False, sort_keys=False)
+    if log_format == CONSOLE:
+        colors = bool(getattr(stream, "isatty", lambda: False)())
+        return structlog.dev.ConsoleRenderer(
+            colors=colors, exception_formatter=structlog.dev.plain_traceback
+        )
+    raise ValueError(f"unknown log format {log_format!r}: use {JSON} or {CONSOLE}")

@@ -1,0 +1,1 @@
+"""Reports for people: statistics, exports and printable room QR codes."""

@@ -1,0 +1,125 @@
+"""``zavhoz users list|promote|demote|block|unblock|approve|decline``: people, by the operator.
+
+The operator at the command line acts with every admin's rights (``actor_id=None``); the core's
+rules still hold, so the last administrator cannot be demoted or blocked.
+"""
+
+import argparse
+from typing import TYPE_CHECKING
+
+from zavhoz.application.paging import MAX_PAGE_SIZE, PageRequest
+from zavhoz.application.ports import UnitOfWorkFactory
+from zavhoz.application.use_cases._user_change import UserChange, UserCommand
+from zavhoz.application.use_cases.approve_user import ApproveUser
+from zavhoz.application.use_cases.block_user import BlockUser
+from zavhoz.application.use_cases.decline_user import DeclineUser
+from zavhoz.application.use_cases.demote_user import DemoteUser
+from zavhoz.application.use_cases.promote_user import PromoteUser
+from zavhoz.application.use_cases.unblock_user import UnblockUser
+from zavhoz.domain.errors import NotFound, NotPermitted
+from zavhoz.domain.ids import UserId
+from zavhoz.domain.users import User, UserState
+from zavhoz.main.cli_rooms import CommandError, run_command, table, with_container
+
+if TYPE_CHECKING:
+    from zavhoz.main.container import Container
+
+ACTIONS: dict[str, tuple[type[UserChange], str, str]] = {
+    "promote": (PromoteUser, "promoted", "raise the role: staff → executor → admin"),
+    "demote": (DemoteUser, "demoted", "lower the role: admin → executor → staff"),
+    "block": (BlockUser, "blocked", "stop someone using the bot"),
+    "unblock": (UnblockUser, "unblocked", "let a blocked person back in"),
+    "approve": (ApproveUser, "approved", "let in someone waiting for approval"),
+    "decline": (DeclineUser, "declined", "turn down someone waiting for approval"),
+}
+"""Each action: its use case, the word for the result, and its help."""
+
+
+async def all_users(uow_factory: UnitOfWorkFactory, state: UserState | None) -> list[User]:
+    """Every user (in ``state``, if given), page by page as the repository orders them."""
+    people: list[User] = []
+    async with uow_factory() as uow:
+        offset = 0
+        while True:
+            page = await uow.users.page_by_state(state, PageRequest(offset, MAX_PAGE_SIZE))
+            people.extend(page.items)
+            if not page.has_next or not page.items:
+                return people
+            offset += len(page.items)
+
+
+def _list(arguments: argparse.Namespace) -> int:
+    state = UserState(arguments.state) if arguments.state else None
+
+    def body() -> int:
+        people = with_container(lambda container: all_users(container.uow_factory(), state))
+        if not people:
+            print(f"No {state.value} users." if state else "No users yet.")
+            return 0
+        rows = [
+            (p.id, p.name, f"@{p.username}" if p.username else "", p.role.value, p.state.value)
+            for p in people
+        ]
+        print(table(["id", "name", "username", "role", "state"], rows))
+        print(f"{len(people)} user(s)")
+        return 0
+
+    return run_command(body)
+
+
+def refusal(user_id: int, action: str, reason: str) -> str:
+    """Why the core said no, as the operator reads it."""
+    state = reason.removeprefix("user_is_") if reason.startswith("user_is_") else None
+    if reason == "last_admin":
+        return f"refused: {user_id} is the last administrator"
+    if reason == "already_admin":
+        return f"refused: {user_id} is already an administrator"
+    if reason == "already_staff":
+        return f"refused: {user_id} is already staff, the lowest role"
+    if state is not None and action in ("approve", "decline"):
+        return f"refused: {user_id} is not waiting for approval (they are {state})"
+    if state is not None and action == "unblock":
+        return f"refused: {user_id} is not blocked (they are {state})"
+    if state == "blocked":
+        return f"refused: {user_id} is already blocked"
+    if state == "pending":
+        return f"refused: {user_id} is waiting for approval: approve or decline them instead"
+    return f"refused: cannot {action} {user_id} ({reason})"
+
+
+def _change(arguments: argparse.Namespace) -> int:
+    action: str = arguments.users_action
+    use_case, done, _ = ACTIONS[action]
+    user_id = UserId(arguments.user_id)
+
+    async def work(container: "Container") -> User:
+        service = use_case(container.uow_factory(), container.clock(), container.workflow())
+        try:
+            return await service(UserCommand(actor_id=None, user_id=user_id))
+        except NotFound:
+            raise CommandError(f"no user {user_id}") from None
+        except NotPermitted as refused:
+            raise CommandError(refusal(user_id, action, refused.reason)) from None
+
+    def body() -> int:
+        user = with_container(work)
+        name = f" ({user.name})" if user.name else ""
+        print(f"{done} {user.id}{name}: now {user.role.value}, {user.state.value}")
+        return 0
+
+    return run_command(body)
+
+
+def add_commands(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """``users list [--state S]`` and ``users promote|demote|block|unblock|approve|decline ID``."""
+    users = subparsers.add_parser("users", help="people: list them, change roles and access")
+    actions = users.add_subparsers(dest="users_action", required=True)
+    listing = actions.add_parser("list", help="id, name, username, role and state of everyone")
+    listing.add_argument(
+        "--state", choices=[s.value for s in UserState], help="only people in this state"
+    )
+    listing.set_defaults(handler=_list)
+    for action, (_, _, help_text) in ACTIONS.items():
+        change = actions.add_parser(action, help=help_text)
+        change.add_argument("user_id", type=int, metavar="ID", help="the person's Telegram id")
+        change.set_defaults(handler=_change)
