@@ -7,7 +7,8 @@ reports adapter to a file). Each format runs in a fresh process, so the figures 
 - rows/s: the whole export, from the first query to the closed file;
 - peak RSS growth: the resident high-water mark during the export (``VmHWM``, reset through
   ``/proc/self/clear_refs`` just before) minus what was resident when it began: everything, C
-  libraries and SQLite's cache included; for N/10 rows and for N rows (equal when it streams);
+  libraries and SQLite's cache included; for N/10 rows, then for N rows (it does not grow with
+  N when the export streams; the first run is the higher as it also grows the allocator's pools);
 - tracemalloc peak: the most Python memory held at once during the export of N rows.
 
 Targets (issue 6): CSV ≥ 20 000 rows/s; growth ≤ 50 MB for both formats.
