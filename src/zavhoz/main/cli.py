@@ -11,7 +11,7 @@ from zavhoz.adapters.persistence.sqlalchemy import create_engine, migrations, sq
 from zavhoz.adapters.persistence.sqlalchemy.engine import DEFAULT_URL
 from zavhoz.application.delivery import DeadLetter
 from zavhoz.application.ports import UnitOfWorkFactory
-from zavhoz.main import cli_rooms, cli_stats, cli_users
+from zavhoz.main import cli_export, cli_rooms, cli_stats, cli_users
 from zavhoz.main.settings import (
     TOKEN_HELP,
     ConfigurationError,
@@ -120,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade", "downgrade", "current", "history"])
     db.add_argument("revision", nargs="?", help="target revision (upgrade: head, downgrade: -1)")
     db.set_defaults(handler=_db)
-    for extra in (cli_rooms, cli_users, cli_stats):
+    for extra in (cli_rooms, cli_users, cli_stats, cli_export):
         extra.add_commands(commands)
     return parser
 

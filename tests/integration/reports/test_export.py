@@ -6,6 +6,7 @@ default calendar: Moscow, Monday to Friday, 08:00-18:00), so the working hours a
 
 import csv
 import io
+import sys
 import tempfile
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
@@ -19,7 +20,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.integration.conftest import ALL_BACKENDS, fresh_engine
+from tests.integration.conftest import ALL_BACKENDS, SQL_BACKENDS, fresh_engine
 from tests.integration.reports.cli_support import cli, fresh_database, in_database
 from zavhoz.adapters.clock import FakeClock
 from zavhoz.adapters.persistence.memory import MemoryDatabase, memory_uow_factory
@@ -449,11 +450,11 @@ async def test_only_admins_export(world: World) -> None:
     assert len([line async for line in lines]) == 7
 
 
+@pytest.mark.parametrize("world", SQL_BACKENDS, indirect=True)
 async def test_sql_reads_chunk_by_chunk(world: World) -> None:
     """SQLite: a short ``LIMIT`` query per chunk; PostgreSQL: one query on a server-side cursor
     fetching ``chunk`` rows at a time."""
-    if world.engine is None:
-        pytest.skip("the in-memory store has nothing to page through")
+    assert world.engine is not None
     statements: list[tuple[str, Any]] = []
 
     def seen(_conn: Any, _cursor: Any, statement: str, _params: Any, context: Any, *_: Any) -> None:
@@ -613,3 +614,34 @@ def test_cli_refuses_more_rows_than_a_sheet_holds(
         == 0
     )
     assert openpyxl.load_workbook(out).active.max_row == 6
+
+
+def test_cli_says_what_is_wrong_with_the_settings_or_the_file(
+    database: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    missing = tmp_path / "no such folder" / "x.csv"
+    assert cli(add_commands, "export", "--format", "csv", "--out", str(missing)) == 1
+    assert capsys.readouterr().err == (
+        f"zavhoz export: cannot write {missing}: No such file or directory\n"
+    )
+
+    monkeypatch.setenv("ZAVHOZ_TIMEZONE", "Mars/Olympus")
+    assert cli(add_commands, "export", "--format", "csv") == 2
+    assert capsys.readouterr().err.startswith("zavhoz export: ZAVHOZ_TIMEZONE: ")
+
+
+def test_cli_keeps_xlsx_off_a_terminal(
+    database: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+
+    assert cli(add_commands, "export", "--format", "xlsx") == 2
+    assert "XLSX is binary: give --out FILE" in capsys.readouterr().err
+
+
+async def test_csv_delimiter_is_semicolon_or_comma(world: World) -> None:
+    with pytest.raises(ValueError, match="delimiter must be one of"):
+        await export_csv(world, delimiter="|")

@@ -2,7 +2,7 @@
 
 A cell's value is one of: ``int``, ``float`` (hours), a ``datetime`` in the configured zone,
 ``str`` or ``None`` (empty). Every text that came from people is neutralised: a spreadsheet would
-run a cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return before one)
+run a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
 as a formula, so such text gets a leading apostrophe and stays text.
 """
 
