@@ -448,3 +448,17 @@ def test_db_commands_read_the_database_from_dotenv(
     assert main(["db", "upgrade"]) == 0
     assert (tmp_path / "data" / "zavhoz.db").exists()
     assert not (tmp_path / "zavhoz.db").exists()
+
+
+def test_an_unreachable_database_is_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    nowhere = f"postgresql+asyncpg://postgres@127.0.0.1:{unused_port()}/zavhoz"
+    settings = settings_for(tmp_path, log_level="WARNING").model_copy(
+        update={"database_url": nowhere}
+    )
+    assert bot_main.main(settings) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("zavhoz: cannot reach the database (ZAVHOZ_DATABASE_URL):")
+    assert err.count("\n") == 1
+    assert "Traceback" not in err

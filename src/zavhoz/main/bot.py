@@ -20,6 +20,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
+from sqlalchemy.exc import DBAPIError
 
 from zavhoz.adapters.persistence.sqlalchemy.migrations import upgrade_engine
 from zavhoz.adapters.telegram.commands import set_commands
@@ -58,10 +59,20 @@ async def check_token(bot: Bot) -> None:
         raise StartupError(f"zavhoz: cannot reach the Bot API: {error}") from None
 
 
+async def upgrade_database(container: Container) -> None:
+    try:
+        await upgrade_engine(container.engine())
+    except (OSError, DBAPIError) as error:
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        raise StartupError(
+            f"zavhoz: cannot reach the database (ZAVHOZ_DATABASE_URL): {reason}"
+        ) from None
+
+
 async def start(container: Container, bot: Bot, *, migrate: bool = True) -> None:
     """Everything before the first update: schema, token check, admins, command lists."""
     if migrate:
-        await upgrade_engine(container.engine())
+        await upgrade_database(container)
     await check_token(bot)
     await BootstrapAdmins(container.uow_factory(), container.clock(), container.workflow())()
     workers = await container.services().executors()
