@@ -361,15 +361,24 @@ async def test_the_configured_webhook_secret_is_used(tmp_path: Path, api: FakeBo
     assert api.called("setWebhook")[0].params["secret_token"] == "my_secret-1"
 
 
-def test_an_unreachable_bot_api_is_one_clear_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+class GiveUp(Exception):
+    pass
+
+
+async def test_an_unreachable_bot_api_is_retried_with_growing_waits(tmp_path: Path) -> None:
     nowhere = f"http://127.0.0.1:{unused_port()}"
-    settings = settings_for(tmp_path, telegram_api_url=nowhere, log_level="WARNING")
-    assert bot_main.main(settings) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("zavhoz: cannot reach the Bot API")
-    assert err.count("\n") == 1
+    container = build_container(settings_for(tmp_path, telegram_api_url=nowhere))
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 8:
+            raise GiveUp
+
+    with pytest.raises(GiveUp):
+        await bot_main.check_token(container.bot(), sleep)
+    await container.bot().session.close()
+    assert waits == [1, 2, 4, 8, 16, 32, 60, 60]
 
 
 async def test_the_real_process_polls_answers_and_stops_on_sigterm(

@@ -13,11 +13,15 @@ import logging
 import secrets
 import signal
 import sys
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from typing import Any
 
 from aiogram import Bot, Dispatcher
-from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+from aiogram.exceptions import (
+    TelegramNetworkError,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from sqlalchemy.exc import DBAPIError
@@ -50,13 +54,24 @@ def webhook_app(dispatcher: Dispatcher, bot: Bot, path: str, secret: str) -> web
     return app
 
 
-async def check_token(bot: Bot) -> None:
-    try:
-        await bot.get_me()
-    except TelegramUnauthorizedError:
-        raise StartupError(TOKEN_REFUSED) from None
-    except TelegramNetworkError as error:
-        raise StartupError(f"zavhoz: cannot reach the Bot API: {error}") from None
+RETRY_CEILING = 60.0
+"""Seconds, at most, between two attempts to reach an unreachable Bot API at start-up."""
+
+
+async def check_token(bot: Bot, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+    """A refused token stops the bot; an unreachable Bot API is retried with backoff, not a
+    crash loop (SIGTERM still ends the wait)."""
+    delay = 1.0
+    while True:
+        try:
+            await bot.get_me()
+            return
+        except TelegramUnauthorizedError:
+            raise StartupError(TOKEN_REFUSED) from None
+        except (TelegramNetworkError, TelegramServerError) as error:
+            log.warning("cannot reach the Bot API (%s); retrying in %.0f s", error, delay)
+            await sleep(delay)
+            delay = min(delay * 2, RETRY_CEILING)
 
 
 async def upgrade_database(container: Container) -> None:
