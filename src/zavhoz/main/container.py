@@ -56,7 +56,7 @@ class MissingToken(StartupError):
         super().__init__(TOKEN_HELP)
 
 
-REMEMBER_USERS_FOR = 10.0
+REMEMBER_USERS_FOR = 3.0
 """Seconds an active person is trusted without a registration transaction (the core re-checks)."""
 
 
