@@ -23,7 +23,6 @@ from zavhoz.domain.sla import SlaLevel
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 NOTIFICATION_OUTCOMES = ("sent", "retry", "dead", "dropped")
-UPDATE_OUTCOMES = ("handled", "unhandled", "error")
 DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 log = structlog.get_logger("zavhoz.observability")

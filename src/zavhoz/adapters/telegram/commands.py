@@ -19,7 +19,6 @@ log = logging.getLogger("zavhoz.telegram")
 
 STAFF_COMMANDS = ("start", "new", "my", "help", "cancel")
 EXECUTOR_COMMANDS = ("start", "new", "my", "queue", "help", "cancel")
-Scope = BotCommandScopeDefault | BotCommandScopeChat
 
 
 def commands(t: Texts, names: Iterable[str]) -> list[BotCommand]:

@@ -35,7 +35,6 @@ from zavhoz.domain.users import User, UserState
 Change = Callable[[UserCommand], Awaitable[User]]
 CHANGES = ("approve", "decline", "promote", "demote", "block", "unblock")
 ROLE_CHANGES = ("promote", "demote")
-NOT_MODIFIED = "message is not modified"
 
 
 async def show_list(message: Message, user: User, t: Texts, services: Services) -> None:

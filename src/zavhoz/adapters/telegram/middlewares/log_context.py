@@ -12,7 +12,6 @@ every line (ZAVhoz's own and the standard-library ones of aiogram, SQLAlchemy, a
   handler aiogram chose, and ``request_id`` when the button names a request.
 """
 
-import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -102,13 +101,3 @@ def _update_context(event: TelegramObject, data: dict[str, Any]) -> dict[str, An
             if message.caption:
                 context["caption"] = message.caption
     return context
-
-
-class UpdateContextFilter(logging.Filter):
-    """Adds ``update_id`` and ``user_id`` to plain logging records (``None`` outside an update)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        context = structlog.contextvars.get_contextvars()
-        record.update_id = context.get("update_id")
-        record.user_id = context.get("user_id")
-        return True

@@ -73,12 +73,6 @@ def card_keyboard(card: RequestCard, t: Texts) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[row for row in [*rows, extras] if row])
 
 
-def history_text(card: RequestCard, t: Texts, now: datetime, zone: ZoneInfo) -> str:
-    """The whole history in one text (may be long: show it with ``history_pages``)."""
-    entries = [_entry(card, event, t, now, zone) for event in card.history]
-    return "\n\n".join([t("card.history_title", number=card.request.id), *entries])
-
-
 def history_pages(card: RequestCard, t: Texts, now: datetime, zone: ZoneInfo) -> list[str]:
     """The history in pages of whole entries, each within Telegram's limit."""
     entries = [_entry(card, event, t, now, zone) for event in card.history]
