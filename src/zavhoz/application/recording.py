@@ -19,7 +19,7 @@ async def load_audience(uow: UnitOfWork, settings: WorkflowSettings) -> Audience
     return audience_of(admins, executors)
 
 
-async def reachable(uow: UnitOfWork, user_id: UserId) -> bool:
+async def may_be_told(uow: UnitOfWork, user_id: UserId) -> bool:
     """Blocked and pending people hear nothing; unreachable ones are skipped at delivery."""
     user = await uow.users.get(user_id)
     return user is not None and user.is_active
@@ -52,7 +52,7 @@ async def _messages(
             created_at=event.at,
         )
         for user_id, template in addressees(event, request, audience)
-        if await reachable(uow, user_id)
+        if await may_be_told(uow, user_id)
     ]
 
 

@@ -4,7 +4,7 @@ import attrs
 
 from zavhoz.application.messages import OutboxMessage
 from zavhoz.application.ports import UnitOfWork
-from zavhoz.application.recording import messages_to, reachable, request_params
+from zavhoz.application.recording import may_be_told, messages_to, request_params
 from zavhoz.application.transaction import in_transaction, load_request
 from zavhoz.application.use_cases._service import Service
 from zavhoz.domain.ids import RequestId
@@ -54,7 +54,7 @@ class ScanSla(Service):
         for admin in await uow.users.with_role([Role.ADMIN]):
             if checkpoint.level is not SlaLevel.WARNING or not admin.mute_sla_warnings:
                 recipients.append(admin.id)
-        people = [u for u in dict.fromkeys(recipients) if await reachable(uow, u)]
+        people = [u for u in dict.fromkeys(recipients) if await may_be_told(uow, u)]
         params = request_params(request) | {
             "kind": checkpoint.kind.value,
             "level": checkpoint.level.value,
