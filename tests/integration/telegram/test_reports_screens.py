@@ -6,12 +6,14 @@ on the world's in-memory core; the admin asks on Sunday evening, so «7 дней
 
 import csv
 import io
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import attrs
 import pytest
-from aiogram import Router
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
 from aiogram.methods import SendDocument, SendPhoto
 from aiogram.types import BufferedInputFile
 from openpyxl import load_workbook
@@ -31,12 +33,13 @@ from zavhoz.adapters.persistence.memory.export import MemoryExportSource
 from zavhoz.adapters.persistence.memory.statistics import MemoryStatisticsSource
 from zavhoz.adapters.reports.charts import MatplotlibCharts
 from zavhoz.adapters.reports.spreadsheet import InMemorySpreadsheet
-from zavhoz.adapters.telegram import dispatcher as dispatcher_module
-from zavhoz.adapters.telegram.handlers import reports as reports_handlers
+from zavhoz.adapters.telegram.dispatcher import build_dispatcher
 from zavhoz.adapters.telegram.handlers.reports import ExportCb, StatsCb, stats_messages
 from zavhoz.adapters.telegram.i18n import Translator
+from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
 from zavhoz.adapters.telegram.reports_services import ReportServices
-from zavhoz.adapters.telegram.testing import Person, World
+from zavhoz.adapters.telegram.services import Services
+from zavhoz.adapters.telegram.testing import Person, RecordingSession, World
 from zavhoz.adapters.telegram.views.fit import visible_length
 from zavhoz.application.queries.export_requests import ExportRequests
 from zavhoz.application.queries.get_statistics import GetStatistics
@@ -76,24 +79,6 @@ WEEK_CAPTION = """📊 <b>Статистика за 7 дней (12.01.2026 – 1
 Пётр: 2 / 2 / 7 ч"""
 
 
-@pytest.fixture(autouse=True)
-def reports_router(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The screens' router among the features (after «users»), unless the dispatcher has it.
-
-    Test glue until the composition root includes ``reports.router()``; harmless after.
-    """
-    original = dispatcher_module.feature_routers
-
-    def with_reports(*args: Any, **kwargs: Any) -> list[Router]:
-        routers: list[Router] = original(*args, **kwargs)
-        if not any(router.name == "reports" for router in routers):
-            after_users = [router.name for router in routers].index("users") + 1
-            routers.insert(after_users, reports_handlers.router())
-        return routers
-
-    monkeypatch.setattr(dispatcher_module, "feature_routers", with_reports)
-
-
 @pytest.fixture
 def reports(db: MemoryDatabase, clock: FakeClock, workflow: WorkflowSettings) -> ReportServices:
     uow_factory = memory_uow_factory(db)
@@ -106,9 +91,14 @@ def reports(db: MemoryDatabase, clock: FakeClock, workflow: WorkflowSettings) ->
 
 
 @pytest.fixture
-async def world(world: World, reports: ReportServices) -> World:
-    world.dispatcher["reports"] = reports
-    return world
+async def world(services: Services, reports: ReportServices) -> AsyncIterator[World]:
+    """The conftest's world, but with the report screens: the dispatcher is given ReportServices."""
+    session = RecordingSession()
+    bot = Bot("42:TEST", session=session, default=DefaultBotProperties(parse_mode="HTML"))
+    throttling = ThrottlingMiddleware(rate=1000, burst=1000)
+    world = World(build_dispatcher(services, throttling=throttling, reports=reports), bot, session)
+    yield world
+    world.check_rules()
 
 
 @pytest.fixture
