@@ -317,15 +317,15 @@ PHRASES = {
     ),
     "comment_added": (
         "💬 Заявка №{n}: новый комментарий.\n📍 Каб. 305 · Не закрывается дверь в кабинет\n"
-        "💬 Когда придёте?",
+        "💬 {who}: Когда придёте?",
         "💬 Request №{n}: a new comment.\n📍 Каб. 305 · Не закрывается дверь в кабинет\n"
-        "💬 Когда придёте?",
+        "💬 {who}: Когда придёте?",
     ),
     "internal_note_added": (
         "🔒 Заявка №{n}: внутренняя заметка.\n📍 Каб. 305 · Не закрывается дверь в кабинет\n"
-        "💬 Когда придёте?",
+        "💬 {who}: Когда придёте?",
         "🔒 Request №{n}: an internal note.\n📍 Каб. 305 · Не закрывается дверь в кабинет\n"
-        "💬 Когда придёте?",
+        "💬 {who}: Когда придёте?",
     ),
     "low_rating": (
         "⚠️ Заявка №{n}: низкая оценка ★★☆☆☆\n📍 Каб. 305 · Не закрывается дверь в кабинет\n"
@@ -354,8 +354,10 @@ def in_language(pair: tuple[Any, Any], user_id: int) -> Any:
     return pair[0] if PEOPLE[user_id][1] == "ru" else pair[1]
 
 
-def expected_text(template: str, user_id: int, rid: int) -> str:
-    return str(in_language(PHRASES[template], user_id)).format(n=rid)
+def expected_text(template: str, user_id: int, rid: int, actor: int = 0) -> str:
+    """The push's beginning; ``{who}`` is the name of the person who acted."""
+    who = PEOPLE[actor][0] if actor in PEOPLE else ""
+    return str(in_language(PHRASES[template], user_id)).format(n=rid, who=who)
 
 
 def expected_buttons(template: str, user_id: int, rid: int) -> list[str]:
@@ -491,7 +493,9 @@ async def test_each_row_of_the_table_reaches_exactly_its_people_in_their_languag
 
     assert {uid: push.message.template for uid, push in pushes.items()} == told
     for uid, push in pushes.items():
-        assert push.text.startswith(expected_text(push.message.template, uid, rid)), push.text
+        actor = int(str(push.message.params["actor"]))
+        expected = expected_text(push.message.template, uid, rid, actor)
+        assert push.text.startswith(expected), push.text
         assert push.buttons == expected_buttons(push.message.template, uid, rid)
         assert team[uid].last.text == push.shown[-1].text
 

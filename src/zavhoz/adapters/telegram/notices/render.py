@@ -10,6 +10,7 @@ failing the push; a template this code does not know, or one without what it is 
 the person, the SLA level), is refused (``CannotRender``) and parked as a dead letter.
 """
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -23,7 +24,7 @@ from zavhoz.adapters.telegram.notices import keyboards as kb
 from zavhoz.adapters.telegram.views import dates, words
 from zavhoz.application.messages import OutboxMessage
 from zavhoz.domain.attachments import MAX_ATTACHMENTS, AttachmentKind
-from zavhoz.domain.catalog import Priority
+from zavhoz.domain.catalog import Category, Priority
 from zavhoz.domain.events import PayloadValue
 from zavhoz.domain.sla import SlaKind, SlaLevel
 from zavhoz.domain.users import User
@@ -107,6 +108,45 @@ class _Push:
             title=self.text("title", TITLE_LIMIT),
         )
 
+    def person(self, who: str) -> str:
+        """The name of ``who`` (actor, author, assignee) as it was when the message was written."""
+        name, user_id = self.text(f"{who}_name", NAME_LIMIT), self.number(who)
+        if name or user_id is None:
+            return name
+        return self.t("users.nameless", id=user_id)
+
+    def names(self, key: str, who: str) -> list[str]:
+        """«🛠 Исполнитель: Иван», or nothing when the message names nobody."""
+        name = self.person(who)
+        return [self.t(f"notices.{key}", name=name)] if name else []
+
+    def said(self, limit: int) -> list[str]:
+        """«💬 Анна: Когда придёте?»: the comment with its writer."""
+        text, name = self.text("text", limit), self.person("actor")
+        key = "notices.said" if name else "notices.text"
+        return [self.t(key, name=name, text=text)] if text else []
+
+    def due(self) -> list[str]:
+        """«⏰ Срок: до 14.01, 12:00 (осталось 48 ч)», when the message knows the deadline."""
+        moment = _moment(self.text("due", 40))
+        if moment is None:
+            return []
+        when = dates.deadline(self.t, moment, self.now, self.zone)
+        return [self.t("notices.deadline", when=Html(when))]
+
+    def files(self) -> list[str]:
+        """«📷 3 фото», «📄 1 документ»: what came with the request."""
+        counts = Counter(attachment.kind for attachment in self.message.attachments)
+        return [
+            self.t(f"notices.files.{k.value}", n=counts[k]) for k in AttachmentKind if counts[k]
+        ]
+
+    def category(self) -> list[str]:
+        try:
+            return [words.category(self.t, Category(str(self.params.get("category"))))]
+        except ValueError:
+            return []
+
     def detail(self, key: str, param: str, limit: int) -> list[str]:
         """A line for a typed text (reason, report, comment), or none when there is none."""
         value = self.text(param, limit)
@@ -135,16 +175,29 @@ def _with_reason(p: _Push) -> Notice:
 
 
 def _created(p: _Push) -> Notice:
+    """What, from whom, with how many photos: enough to decide without opening the card."""
     markup = None
     if p.recipient.is_executor:
         markup = kb.new_request(p.t, p.request_id, p.version, admin=p.recipient.is_admin)
-    return p.request("request_created", markup=markup)
+    kind = " · ".join([*p.category(), *p.files()])
+    lines = [kind] if kind else []
+    return p.request("request_created", *lines, *p.names("author", "author"), markup=markup)
+
+
+def _worked_on(p: _Push) -> Notice:
+    """Taken, assigned: the author and watchers hear who works on it now."""
+    return p.request(p.message.template, *p.names("assignee", "assignee"))
+
+
+def _assigned_to_you(p: _Push) -> Notice:
+    """The new assignee: whose request it is and by when it is due."""
+    return p.request("request_assigned_to_you", *p.names("author", "author"), *p.due())
 
 
 def _reassigned(p: _Push) -> Notice:
     previous = p.number("previous")
     head = "request_reassigned_from_you" if previous == p.recipient.id else "request_reassigned"
-    return p.request(head)
+    return p.request(head, *p.names("assignee", "assignee"))
 
 
 def _completed(p: _Push) -> Notice:
@@ -167,11 +220,11 @@ def _completed_watcher(p: _Push) -> Notice:
 
 def _comment(p: _Push) -> Notice:
     markup = kb.comment(p.t, p.request_id, p.version)
-    return p.request("comment_added", *p.detail("text", "text", LONG_TEXT_LIMIT), markup=markup)
+    return p.request("comment_added", *p.said(LONG_TEXT_LIMIT), markup=markup)
 
 
 def _internal_note(p: _Push) -> Notice:
-    return p.request("internal_note_added", *p.detail("text", "text", LONG_TEXT_LIMIT))
+    return p.request("internal_note_added", *p.said(LONG_TEXT_LIMIT))
 
 
 def _low_rating(p: _Push) -> Notice:
@@ -237,9 +290,9 @@ def _daily_digest(p: _Push) -> Notice:
 
 RENDERERS: dict[str, Renderer] = {
     "request_created": _created,
-    "request_taken": _simple,
-    "request_assigned": _simple,
-    "request_assigned_to_you": _simple,
+    "request_taken": _worked_on,
+    "request_assigned": _worked_on,
+    "request_assigned_to_you": _assigned_to_you,
     "request_reassigned": _reassigned,
     "request_on_hold": _with_reason,
     "request_resumed": _simple,
