@@ -831,7 +831,14 @@ async def test_long_reports_and_comments_are_cut_within_telegram_limits(
     assert max(len(comment), len(report)) <= MAX_TEXT
 
 
-NO_TYPED_TEXT = {"registration_approved", "registration_declined", "role_changed", "daily_digest"}
+NO_TYPED_TEXT = {
+    "registration_approved",
+    "registration_declined",
+    "role_changed",
+    "daily_digest",
+    "user_blocked",
+    "user_unblocked",
+}
 
 
 @pytest.mark.parametrize("template", sorted(RENDERERS))

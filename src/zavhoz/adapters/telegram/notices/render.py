@@ -16,7 +16,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import attrs
-from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
 from zavhoz.adapters.telegram.i18n import Html, Texts
 from zavhoz.adapters.telegram.keyboards.menu import main_menu
@@ -38,7 +38,7 @@ FEEDBACK_LIMIT = 500
 LONG_TEXT_LIMIT = 1500
 """A report or comment in a push; the whole text is on the card and in its history."""
 
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
 class CannotRender(ValueError):
@@ -279,6 +279,15 @@ def _role_changed(p: _Push) -> Notice:
     return Notice(p.t("notices.role.changed", role=role), main_menu(p.recipient, p.t))
 
 
+def _user_blocked(p: _Push) -> Notice:
+    """Said once, at the moment of blocking; the menu goes with it."""
+    return Notice(p.t("notices.access.blocked"), ReplyKeyboardRemove())
+
+
+def _user_unblocked(p: _Push) -> Notice:
+    return Notice(p.t("notices.access.unblocked"), main_menu(p.recipient, p.t))
+
+
 def _daily_digest(p: _Push) -> Notice:
     figures = {key: p.number(key) or 0 for key in ("new", "overdue", "in_progress", "completed")}
     text = p.t("notices.digest.text", date=_day(p.t, p.text("date", 20)), **figures)
@@ -309,6 +318,8 @@ RENDERERS: dict[str, Renderer] = {
     "registration_approved": _registration_approved,
     "registration_declined": _registration_declined,
     "role_changed": _role_changed,
+    "user_blocked": _user_blocked,
+    "user_unblocked": _user_unblocked,
     "daily_digest": _daily_digest,
 }
 
