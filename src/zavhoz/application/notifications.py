@@ -84,9 +84,10 @@ def _comment(event: HistoryEvent, request: Request, audience: Audience) -> Addre
     if event.is_internal:
         people = [request.assignee, *audience.admins]
         return _to((p for p in people if p != request.author), "internal_note_added")
-    unanswered = request.assignee is None and event.actor == request.author
     people = [request.author, request.assignee, *audience.talkers]
-    return _to([*people, *(audience.admins if unanswered else ())], "comment_added")
+    if request.assignee is None and event.actor == request.author:
+        people += audience.admins
+    return _to(people, "comment_added")
 
 
 def _rated(event: HistoryEvent, request: Request, audience: Audience) -> Addressees:

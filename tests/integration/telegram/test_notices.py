@@ -847,15 +847,19 @@ def test_absurd_parameters_still_fit(template: str, language: str) -> None:
     """Whatever the outbox holds, the push is valid HTML within 4096 characters."""
     huge = NASTY * 400
     typed = ("title", "location", "reason", "report", "text", "feedback", "name", "username")
+    typed += ("actor_name", "author_name", "assignee_name")
     params: dict[str, Any] = dict.fromkeys(typed, huge) | {"request_id": 142, "version": 3}
     params |= {"user_id": 7, "rating": 1, "level": "breach", "kind": "resolve"}
     params |= {"deadline": "2026-01-13T10:00:00+03:00", "date": "2026-01-13"}
+    params |= {"due": "2026-01-13T10:00:00+03:00", "category": "plumbing"}
+    message_files = tuple(photo(n) for n in range(10))
     message = OutboxMessage(
         recipient=UserId(7),
         template=template,
         params=params,
         dedupe_key="k",
         request_id=RequestId(142),
+        attachments=message_files,
         created_at=datetime(2026, 1, 13, 9, tzinfo=UTC),
     )
     recipient = User(

@@ -115,10 +115,10 @@ class _Push:
             return name
         return self.t("users.nameless", id=user_id)
 
-    def names(self, key: str, who: str) -> list[str]:
-        """«🛠 Исполнитель: Иван», or nothing when the message names nobody."""
+    def named(self, who: str) -> list[str]:
+        """«🛠 Исполнитель: Иван» (``who`` the author or assignee), or nothing when unnamed."""
         name = self.person(who)
-        return [self.t(f"notices.{key}", name=name)] if name else []
+        return [self.t(f"notices.{who}", name=name)] if name else []
 
     def said(self, limit: int) -> list[str]:
         """«💬 Анна: Когда придёте?»: the comment with its writer."""
@@ -181,23 +181,23 @@ def _created(p: _Push) -> Notice:
         markup = kb.new_request(p.t, p.request_id, p.version, admin=p.recipient.is_admin)
     kind = " · ".join([*p.category(), *p.files()])
     lines = [kind] if kind else []
-    return p.request("request_created", *lines, *p.names("author", "author"), markup=markup)
+    return p.request("request_created", *lines, *p.named("author"), markup=markup)
 
 
 def _worked_on(p: _Push) -> Notice:
     """Taken, assigned: the author and watchers hear who works on it now."""
-    return p.request(p.message.template, *p.names("assignee", "assignee"))
+    return p.request(p.message.template, *p.named("assignee"))
 
 
 def _assigned_to_you(p: _Push) -> Notice:
     """The new assignee: whose request it is and by when it is due."""
-    return p.request("request_assigned_to_you", *p.names("author", "author"), *p.due())
+    return p.request("request_assigned_to_you", *p.named("author"), *p.due())
 
 
 def _reassigned(p: _Push) -> Notice:
     previous = p.number("previous")
     head = "request_reassigned_from_you" if previous == p.recipient.id else "request_reassigned"
-    return p.request(head, *p.names("assignee", "assignee"))
+    return p.request(head, *p.named("assignee"))
 
 
 def _completed(p: _Push) -> Notice:
