@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.telegram._requests import document, photo
+from tests.integration.telegram._requests import document, photo, visible
 from tests.integration.telegram.test_notices import (
     ADMINS,
     ANNA,
@@ -16,6 +16,7 @@ from tests.integration.telegram.test_notices import (
     BOSS,
     IVAN,
     JANE,
+    MOSCOW,
     PETE,
     Desk,
     deliver,
@@ -24,14 +25,17 @@ from tests.integration.telegram.test_notices import (
 )
 from zavhoz.adapters.clock import FakeClock
 from zavhoz.adapters.persistence.memory import MemoryDatabase
-from zavhoz.adapters.telegram.notices import TelegramNotifier
+from zavhoz.adapters.telegram.i18n import Translator
+from zavhoz.adapters.telegram.notices import TelegramNotifier, render_notice
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.adapters.telegram.testing import Person, World
+from zavhoz.application.messages import OutboxMessage
 from zavhoz.application.use_cases._user_change import UserCommand
 from zavhoz.application.use_cases.assign_request import AssignRequestCommand
 from zavhoz.application.use_cases.reassign_request import ReassignRequestCommand
 from zavhoz.application.use_cases.take_request import TakeRequestCommand
-from zavhoz.domain.ids import UserId
+from zavhoz.domain.ids import RequestId, UserId
+from zavhoz.domain.users import User
 
 
 @pytest.fixture
@@ -257,3 +261,50 @@ async def test_an_internal_note_keeps_its_audience_after_a_conversation(
     told = {(m.recipient, m.template) for m in db.outbox[mark:]}
     assert told == {(UserId(a), "internal_note_added") for a in ADMINS}
     assert all(m.recipient != ANNA for m in db.outbox[mark:])
+
+
+# --- messages written before names were recorded still render ------------------------------------
+
+OLD_PARAMS = {
+    "request_id": 142,
+    "title": "Дверь",
+    "location": "Каб. 305",
+    "priority": "medium",
+    "status": "in_progress",
+    "version": 3,
+    "actor": IVAN,
+    "text": "Буду после обеда",
+}
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("request_created", "🆕 Заявка №142 · 🟡 Обычный\n📍 Каб. 305 · Дверь"),
+        ("request_taken", "🔧 Заявка №142 взята в работу.\n📍 Каб. 305 · Дверь"),
+        (
+            "request_assigned_to_you",
+            "👷 Заявка №142 назначена вам · 🟡 Обычный\n📍 Каб. 305 · Дверь",
+        ),
+        (
+            "comment_added",
+            "💬 Заявка №142: новый комментарий.\n📍 Каб. 305 · Дверь\n💬 Буду после обеда",
+        ),
+    ],
+)
+def test_a_message_from_before_names_were_recorded_says_what_it_knows(
+    template: str, expected: str, clock: FakeClock
+) -> None:
+    message = OutboxMessage(
+        recipient=UserId(ANNA),
+        template=template,
+        params=OLD_PARAMS,
+        dedupe_key="k",
+        request_id=RequestId(142),
+        created_at=clock.now(),
+    )
+    anna = User(id=UserId(ANNA), language="ru", created_at=clock.now())
+
+    notice = render_notice(message, anna, Translator().for_language("ru"), clock.now(), MOSCOW)
+
+    assert visible(notice.text) == expected

@@ -109,7 +109,12 @@ class _Push:
         )
 
     def person(self, who: str) -> str:
-        """The name of ``who`` (actor, author, assignee) as it was when the message was written."""
+        """The name of ``who`` (actor, author, assignee) as it was when the message was written.
+
+        Nothing for a message written before names were recorded, or naming nobody.
+        """
+        if f"{who}_name" not in self.params:
+            return ""
         name, user_id = self.text(f"{who}_name", NAME_LIMIT), self.number(who)
         if name or user_id is None:
             return name
