@@ -21,16 +21,46 @@ from zavhoz.domain.users import Role, User
 Names = dict[UserId, str]
 
 
-async def load_audience(uow: UnitOfWork, settings: WorkflowSettings) -> Audience:
-    admins = await uow.users.with_role([Role.ADMIN])
-    executors = await uow.users.with_role([Role.EXECUTOR]) if settings.notify_executors else []
-    return audience_of(admins, executors)
-
-
 async def may_be_told(uow: UnitOfWork, user_id: UserId) -> bool:
     """Blocked and pending people hear nothing; unreachable ones are skipped at delivery."""
     user = await uow.users.get(user_id)
     return user is not None and user.is_active
+
+
+@attrs.define
+class _People:
+    """The people one change speaks of and to, each read once: the admins first, at one go."""
+
+    uow: UnitOfWork
+    audience: Audience
+    known: dict[UserId, User | None]
+
+    @classmethod
+    async def load(cls, uow: UnitOfWork, settings: WorkflowSettings) -> "_People":
+        admins = await uow.users.with_role([Role.ADMIN])
+        executors = await uow.users.with_role([Role.EXECUTOR]) if settings.notify_executors else []
+        known: dict[UserId, User | None] = {u.id: u for u in (*admins, *executors)}
+        return cls(uow, audience_of(admins, executors), known)
+
+    async def get(self, user_id: UserId) -> User | None:
+        if user_id not in self.known:
+            self.known[user_id] = await self.uow.users.get(user_id)
+        return self.known[user_id]
+
+    async def may_be_told(self, user_id: UserId) -> bool:
+        user = await self.get(user_id)
+        return user is not None and user.is_active
+
+    async def names(self, ids: Iterable[UserId | None]) -> Names:
+        found = [await self.get(user_id) for user_id in dict.fromkeys(ids) if user_id]
+        return {person.id: person.name for person in found if person is not None}
+
+    async def talkers(self, request: Request) -> tuple[UserId, ...]:
+        """Who wrote public comments on ``request`` and may still see it: the conversation."""
+        history = await self.uow.history.of(request.id)
+        writers = sorted({e.actor for e in history if _is_public_comment(e)})
+        found = [await self.get(user_id) for user_id in writers]
+        return tuple(p.id for p in found if p is not None and _sees(p, request))
 
 
 async def record_changes(
@@ -39,34 +69,23 @@ async def record_changes(
     events = request.pull_events()
     await (uow.requests.add(request) if new else uow.requests.save(request))
     await uow.history.append(request.id, events)
-    audience = await load_audience(uow, settings)
+    people = await _People.load(uow, settings)
+    audience = people.audience
     if any(_is_public_comment(event) for event in events):
-        audience = attrs.evolve(audience, talkers=await _talkers(uow, request))
-    names = await _names(uow, [request.author, request.assignee, *(e.actor for e in events)])
+        audience = attrs.evolve(audience, talkers=await people.talkers(request))
+    names = await people.names([request.author, request.assignee, *(e.actor for e in events)])
     first_version = request.version - len(events) + 1
     for version, event in enumerate(events, start=first_version):
         params = _event_params(request, event, names)
-        await uow.outbox.add(await _messages(uow, request, event, audience, version, params))
+        await uow.outbox.add(await _messages(people, request, event, audience, version, params))
 
 
 def _is_public_comment(event: HistoryEvent) -> bool:
     return event.kind is EventKind.COMMENT_ADDED and not event.is_internal
 
 
-async def _talkers(uow: UnitOfWork, request: Request) -> tuple[UserId, ...]:
-    """Who wrote public comments on ``request`` and may still see it: the conversation."""
-    writers = {e.actor for e in await uow.history.of(request.id) if _is_public_comment(e)}
-    people = [await uow.users.get(user_id) for user_id in sorted(writers)]
-    return tuple(p.id for p in people if p is not None and _sees(p, request))
-
-
 def _sees(person: User, request: Request) -> bool:
     return person.is_active and (person.is_executor or person.id == request.author)
-
-
-async def _names(uow: UnitOfWork, ids: Iterable[UserId | None]) -> Names:
-    people = [await uow.users.get(user_id) for user_id in dict.fromkeys(ids) if user_id]
-    return {person.id: person.name for person in people if person is not None}
 
 
 def _event_params(request: Request, event: HistoryEvent, names: Names) -> dict[str, PayloadValue]:
@@ -79,7 +98,7 @@ def _event_params(request: Request, event: HistoryEvent, names: Names) -> dict[s
 
 
 async def _messages(
-    uow: UnitOfWork,
+    people: _People,
     request: Request,
     event: HistoryEvent,
     audience: Audience,
@@ -97,7 +116,7 @@ async def _messages(
             created_at=event.at,
         )
         for user_id, template in addressees(event, request, audience)
-        if await may_be_told(uow, user_id)
+        if await people.may_be_told(user_id)
     ]
 
 
