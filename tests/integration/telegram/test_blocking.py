@@ -36,10 +36,11 @@ def menu_now(person: Person) -> list[str]:
     return []
 
 
-async def block(boss: Person, label: str = "Заблокировать") -> str | None:
+async def block(boss: Person) -> str | None:
+    """Завхоз blocks Анна from her card in «👥 Пользователи»."""
     await boss.send(USERS)
     await boss.press("Анна")
-    return await boss.press(label)
+    return await boss.press("Заблокировать")
 
 
 async def test_a_blocked_person_is_told_once_and_loses_the_menu(
