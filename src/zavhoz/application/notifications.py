@@ -2,6 +2,9 @@
 
 Beyond the table, following "the author is told at every step": the assignee also hears of a
 hold, resume or rejection someone else made, and author and watchers hear of a cancellation.
+A public comment reaches the whole conversation: the author, the assignee and everyone who
+commented publicly before (so the admin who asked hears the author's answer); the admins too
+when the author writes and nobody is assigned.
 """
 
 from collections.abc import Callable, Iterable
@@ -22,6 +25,8 @@ class Audience:
 
     admins: tuple[UserId, ...]
     executors: tuple[UserId, ...] = ()
+    talkers: tuple[UserId, ...] = ()
+    """Who commented publicly on the request before and may still see it."""
 
 
 Addressees = list[tuple[UserId, str]]
@@ -79,9 +84,10 @@ def _comment(event: HistoryEvent, request: Request, audience: Audience) -> Addre
     if event.is_internal:
         people = [request.assignee, *audience.admins]
         return _to((p for p in people if p != request.author), "internal_note_added")
-    if event.actor == request.author:
-        return _to([request.assignee] if request.assignee else audience.admins, "comment_added")
-    return _to([request.author, request.assignee], "comment_added")
+    people = [request.author, request.assignee, *audience.talkers]
+    if request.assignee is None and event.actor == request.author:
+        people += audience.admins
+    return _to(people, "comment_added")
 
 
 def _rated(event: HistoryEvent, request: Request, audience: Audience) -> Addressees:

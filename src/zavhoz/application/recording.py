@@ -1,22 +1,24 @@
-"""Storing what a change recorded: the request, its history and its outbox messages, together."""
+"""Storing what a change recorded: the request, its history and its outbox messages, together.
 
-from collections.abc import Sequence
+A message carries what its push needs as it was at the time: the request's fields and the names of
+the people it speaks of (the writer of a comment, who took it, whose it is).
+"""
+
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+
+import attrs
 
 from zavhoz.application.messages import OutboxMessage
 from zavhoz.application.notifications import Audience, addressees, audience_of
 from zavhoz.application.ports import UnitOfWork
 from zavhoz.application.settings import WorkflowSettings
-from zavhoz.domain.events import HistoryEvent, PayloadValue
+from zavhoz.domain.events import EventKind, HistoryEvent, PayloadValue
 from zavhoz.domain.ids import RequestId, UserId
 from zavhoz.domain.request import Request
-from zavhoz.domain.users import Role
+from zavhoz.domain.users import Role, User
 
-
-async def load_audience(uow: UnitOfWork, settings: WorkflowSettings) -> Audience:
-    admins = await uow.users.with_role([Role.ADMIN])
-    executors = await uow.users.with_role([Role.EXECUTOR]) if settings.notify_executors else []
-    return audience_of(admins, executors)
+Names = dict[UserId, str]
 
 
 async def may_be_told(uow: UnitOfWork, user_id: UserId) -> bool:
@@ -25,22 +27,84 @@ async def may_be_told(uow: UnitOfWork, user_id: UserId) -> bool:
     return user is not None and user.is_active
 
 
+@attrs.define
+class _People:
+    """The people one change speaks of and to, each read once: the admins first, at one go."""
+
+    uow: UnitOfWork
+    audience: Audience
+    known: dict[UserId, User | None]
+
+    @classmethod
+    async def load(cls, uow: UnitOfWork, settings: WorkflowSettings) -> "_People":
+        admins = await uow.users.with_role([Role.ADMIN])
+        executors = await uow.users.with_role([Role.EXECUTOR]) if settings.notify_executors else []
+        known: dict[UserId, User | None] = {u.id: u for u in (*admins, *executors)}
+        return cls(uow, audience_of(admins, executors), known)
+
+    async def get(self, user_id: UserId) -> User | None:
+        if user_id not in self.known:
+            self.known[user_id] = await self.uow.users.get(user_id)
+        return self.known[user_id]
+
+    async def may_be_told(self, user_id: UserId) -> bool:
+        user = await self.get(user_id)
+        return user is not None and user.is_active
+
+    async def names(self, ids: Iterable[UserId | None]) -> Names:
+        found = [await self.get(user_id) for user_id in dict.fromkeys(ids) if user_id]
+        return {person.id: person.name for person in found if person is not None}
+
+    async def talkers(self, request: Request) -> tuple[UserId, ...]:
+        """Who wrote public comments on ``request`` and may still see it: the conversation."""
+        history = await self.uow.history.of(request.id)
+        writers = sorted({e.actor for e in history if _is_public_comment(e)})
+        found = [await self.get(user_id) for user_id in writers]
+        return tuple(p.id for p in found if p is not None and _sees(p, request))
+
+
 async def record_changes(
     uow: UnitOfWork, request: Request, settings: WorkflowSettings, *, new: bool = False
 ) -> None:
     events = request.pull_events()
     await (uow.requests.add(request) if new else uow.requests.save(request))
     await uow.history.append(request.id, events)
-    audience = await load_audience(uow, settings)
+    people = await _People.load(uow, settings)
+    audience = people.audience
+    if any(_is_public_comment(event) for event in events):
+        audience = attrs.evolve(audience, talkers=await people.talkers(request))
+    names = await people.names([request.author, request.assignee, *(e.actor for e in events)])
     first_version = request.version - len(events) + 1
     for version, event in enumerate(events, start=first_version):
-        await uow.outbox.add(await _messages(uow, request, event, audience, version))
+        params = _event_params(request, event, names)
+        await uow.outbox.add(await _messages(people, request, event, audience, version, params))
+
+
+def _is_public_comment(event: HistoryEvent) -> bool:
+    return event.kind is EventKind.COMMENT_ADDED and not event.is_internal
+
+
+def _sees(person: User, request: Request) -> bool:
+    return person.is_active and (person.is_executor or person.id == request.author)
+
+
+def _event_params(request: Request, event: HistoryEvent, names: Names) -> dict[str, PayloadValue]:
+    people = {
+        "actor_name": names.get(event.actor),
+        "author_name": names.get(request.author),
+        "assignee_name": names.get(request.assignee) if request.assignee else None,
+    }
+    return request_params(request) | dict(event.payload) | {"actor": event.actor} | people
 
 
 async def _messages(
-    uow: UnitOfWork, request: Request, event: HistoryEvent, audience: Audience, version: int
+    people: _People,
+    request: Request,
+    event: HistoryEvent,
+    audience: Audience,
+    version: int,
+    params: dict[str, PayloadValue],
 ) -> list[OutboxMessage]:
-    params = request_params(request) | dict(event.payload) | {"actor": event.actor}
     return [
         OutboxMessage(
             recipient=user_id,
@@ -52,17 +116,22 @@ async def _messages(
             created_at=event.at,
         )
         for user_id, template in addressees(event, request, audience)
-        if await may_be_told(uow, user_id)
+        if await people.may_be_told(user_id)
     ]
 
 
 def request_params(request: Request) -> dict[str, PayloadValue]:
+    due = request.due_at
     return {
         "request_id": request.id,
         "title": request.title,
         "location": request.location,
+        "category": request.category.value,
         "priority": request.priority.value,
         "status": request.status.value,
+        "author": request.author,
+        "assignee": request.assignee,
+        "due": due.isoformat() if due is not None else None,
         "version": request.version,
     }
 

@@ -317,15 +317,15 @@ PHRASES = {
     ),
     "comment_added": (
         "💬 Заявка №{n}: новый комментарий.\n📍 Каб. 305 · Не закрывается дверь в кабинет\n"
-        "💬 Когда придёте?",
+        "💬 {who}: Когда придёте?",
         "💬 Request №{n}: a new comment.\n📍 Каб. 305 · Не закрывается дверь в кабинет\n"
-        "💬 Когда придёте?",
+        "💬 {who}: Когда придёте?",
     ),
     "internal_note_added": (
         "🔒 Заявка №{n}: внутренняя заметка.\n📍 Каб. 305 · Не закрывается дверь в кабинет\n"
-        "💬 Когда придёте?",
+        "💬 {who}: Когда придёте?",
         "🔒 Request №{n}: an internal note.\n📍 Каб. 305 · Не закрывается дверь в кабинет\n"
-        "💬 Когда придёте?",
+        "💬 {who}: Когда придёте?",
     ),
     "low_rating": (
         "⚠️ Заявка №{n}: низкая оценка ★★☆☆☆\n📍 Каб. 305 · Не закрывается дверь в кабинет\n"
@@ -354,8 +354,10 @@ def in_language(pair: tuple[Any, Any], user_id: int) -> Any:
     return pair[0] if PEOPLE[user_id][1] == "ru" else pair[1]
 
 
-def expected_text(template: str, user_id: int, rid: int) -> str:
-    return str(in_language(PHRASES[template], user_id)).format(n=rid)
+def expected_text(template: str, user_id: int, rid: int, actor: int = 0) -> str:
+    """The push's beginning; ``{who}`` is the name of the person who acted."""
+    who = PEOPLE[actor][0] if actor in PEOPLE else ""
+    return str(in_language(PHRASES[template], user_id)).format(n=rid, who=who)
 
 
 def expected_buttons(template: str, user_id: int, rid: int) -> list[str]:
@@ -491,7 +493,9 @@ async def test_each_row_of_the_table_reaches_exactly_its_people_in_their_languag
 
     assert {uid: push.message.template for uid, push in pushes.items()} == told
     for uid, push in pushes.items():
-        assert push.text.startswith(expected_text(push.message.template, uid, rid)), push.text
+        actor = int(str(push.message.params["actor"]))
+        expected = expected_text(push.message.template, uid, rid, actor)
+        assert push.text.startswith(expected), push.text
         assert push.buttons == expected_buttons(push.message.template, uid, rid)
         assert team[uid].last.text == push.shown[-1].text
 
@@ -827,7 +831,14 @@ async def test_long_reports_and_comments_are_cut_within_telegram_limits(
     assert max(len(comment), len(report)) <= MAX_TEXT
 
 
-NO_TYPED_TEXT = {"registration_approved", "registration_declined", "role_changed", "daily_digest"}
+NO_TYPED_TEXT = {
+    "registration_approved",
+    "registration_declined",
+    "role_changed",
+    "daily_digest",
+    "user_blocked",
+    "user_unblocked",
+}
 
 
 @pytest.mark.parametrize("template", sorted(RENDERERS))
@@ -836,15 +847,19 @@ def test_absurd_parameters_still_fit(template: str, language: str) -> None:
     """Whatever the outbox holds, the push is valid HTML within 4096 characters."""
     huge = NASTY * 400
     typed = ("title", "location", "reason", "report", "text", "feedback", "name", "username")
+    typed += ("actor_name", "author_name", "assignee_name")
     params: dict[str, Any] = dict.fromkeys(typed, huge) | {"request_id": 142, "version": 3}
     params |= {"user_id": 7, "rating": 1, "level": "breach", "kind": "resolve"}
     params |= {"deadline": "2026-01-13T10:00:00+03:00", "date": "2026-01-13"}
+    params |= {"due": "2026-01-13T10:00:00+03:00", "category": "plumbing"}
+    message_files = tuple(photo(n) for n in range(10))
     message = OutboxMessage(
         recipient=UserId(7),
         template=template,
         params=params,
         dedupe_key="k",
         request_id=RequestId(142),
+        attachments=message_files,
         created_at=datetime(2026, 1, 13, 9, tzinfo=UTC),
     )
     recipient = User(

@@ -243,7 +243,7 @@ async def test_reply_on_a_comment_push_writes_a_comment(
     assert db.history[rid][-1].payload["text"] == "Завтра в 10"
     pushes = await deliver(world, db, notifier, mark)
     assert set(pushes) == {IVAN}
-    assert pushes[IVAN].text.endswith("💬 Завтра в 10")
+    assert pushes[IVAN].text.endswith("💬 Анна: Завтра в 10")
 
 
 # --- registration: Approve / Decline ---------------------------------------------------------

@@ -3,6 +3,7 @@
 import pytest
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
+from aiogram.types import ReplyKeyboardRemove
 
 from tests.integration.telegram.conftest import ADMIN_ID
 from zavhoz.adapters.persistence.memory import MemoryDatabase
@@ -56,7 +57,7 @@ async def test_a_blocked_person_gets_a_short_refusal_and_nothing_else(
     db.users[UserId(101)].state = UserState.BLOCKED
     await anna.send("📋 Мои заявки")
     assert anna.last.text == "Доступ к боту закрыт. Обратитесь к администратору."
-    assert anna.last.markup is None
+    assert isinstance(anna.last.markup, ReplyKeyboardRemove), "the menu goes"
     alert = await anna.press_data("r:1:take:0:")
     assert alert == "Доступ к боту закрыт. Обратитесь к администратору."
 

@@ -126,9 +126,9 @@ async def racy_world(services: Services) -> AsyncIterator[World]:
 @pytest.mark.parametrize(
     ("label", "priority", "promise"),
     [
-        ("Низкий", Priority.LOW, "в течение 24 рабочих часа"),
+        ("Низкий", Priority.LOW, "в течение 24 рабочих часов"),
         ("Обычный", Priority.MEDIUM, "в течение 8 рабочих часов"),
-        ("Срочный", Priority.HIGH, "в течение 4 рабочих часа"),
+        ("Срочный", Priority.HIGH, "в течение 4 рабочих часов"),
     ],
 )
 async def test_the_whole_wizard_with_text(

@@ -265,6 +265,60 @@ async def test_the_notification_table(
 
 
 @pytest.mark.parametrize(
+    ("status", "earlier", "writer", "expected"),
+    [
+        pytest.param(
+            Status.IN_PROGRESS, (ADMIN,), STAFF, {EXECUTOR, ADMIN}, id="the admin who asked"
+        ),
+        pytest.param(
+            Status.OPEN, (EXECUTOR2,), STAFF, {EXECUTOR2, *ADMINS}, id="asked, nobody assigned"
+        ),
+        pytest.param(
+            Status.IN_PROGRESS, (ADMIN, ADMIN2), EXECUTOR, {STAFF, *ADMINS}, id="everyone in it"
+        ),
+        pytest.param(
+            Status.IN_PROGRESS, (EXECUTOR2, STAFF), ADMIN, {STAFF, EXECUTOR, EXECUTOR2}, id="joined"
+        ),
+        pytest.param(Status.IN_PROGRESS, (), STAFF, {EXECUTOR}, id="nobody asked"),
+    ],
+)
+async def test_a_public_comment_reaches_the_whole_conversation(
+    desk: Desk, status: Status, earlier: tuple[int, ...], writer: int, expected: set[int]
+) -> None:
+    rid = await desk.in_status(status, author=STAFF, watchers=(STAFF2,))
+    for person in earlier:
+        await desk.comment(rid, person, "Вопрос")
+    mark = desk.mark()
+
+    await desk.comment(rid, writer, "Ответ")
+
+    assert desk.told_since(mark) == each(tuple(expected), "comment_added")
+
+
+async def test_internal_notes_do_not_join_the_conversation(desk: Desk) -> None:
+    rid = await desk.in_status(Status.IN_PROGRESS, author=STAFF)
+    await desk.note(rid, EXECUTOR2)
+    mark = desk.mark()
+
+    await desk.comment(rid, STAFF, "Ответ")
+
+    assert desk.told_since(mark) == {(EXECUTOR, "comment_added")}
+
+
+async def test_who_may_no_longer_see_the_request_leaves_the_conversation(desk: Desk) -> None:
+    rid = await desk.in_status(Status.IN_PROGRESS, author=STAFF)
+    await desk.comment(rid, EXECUTOR2, "Вопрос")
+    await desk.comment(rid, ADMIN2, "Вопрос")
+    desk.db.users[UserId(EXECUTOR2)].role = Role.STAFF
+    desk.db.users[UserId(ADMIN2)].state = UserState.BLOCKED
+    mark = desk.mark()
+
+    await desk.comment(rid, STAFF, "Ответ")
+
+    assert desk.told_since(mark) == {(EXECUTOR, "comment_added")}
+
+
+@pytest.mark.parametrize(
     ("author", "notify_executors", "expected"),
     [
         pytest.param(STAFF, False, each(ADMINS, "request_created"), id="admins"),

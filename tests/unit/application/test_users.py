@@ -180,8 +180,18 @@ CHANGES = [
         (Role.STAFF, UserState.BLOCKED),
         "registration_declined",
     ),
-    (BlockUser, (Role.EXECUTOR, UserState.ACTIVE), (Role.EXECUTOR, UserState.BLOCKED), None),
-    (UnblockUser, (Role.STAFF, UserState.BLOCKED), (Role.STAFF, UserState.ACTIVE), None),
+    (
+        BlockUser,
+        (Role.EXECUTOR, UserState.ACTIVE),
+        (Role.EXECUTOR, UserState.BLOCKED),
+        "user_blocked",
+    ),
+    (
+        UnblockUser,
+        (Role.STAFF, UserState.BLOCKED),
+        (Role.STAFF, UserState.ACTIVE),
+        "user_unblocked",
+    ),
     (
         PromoteUser,
         (Role.STAFF, UserState.ACTIVE),

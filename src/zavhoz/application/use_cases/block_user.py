@@ -5,8 +5,11 @@ from zavhoz.domain.users import User
 
 
 class BlockUser(UserChange):
+    """The person hears it once, now, and loses the menu; after that the bot turns them away."""
+
     action = "block"
-    notice = None
+    notice = "user_blocked"
+    notice_when_inactive = True
 
     async def _apply(self, uow: UnitOfWork, user: User, command: UserCommand) -> None:
         if user.id == command.actor_id:

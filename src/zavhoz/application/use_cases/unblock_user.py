@@ -4,8 +4,10 @@ from zavhoz.domain.users import User
 
 
 class UnblockUser(UserChange):
+    """The person hears their access is back, with the menu of their role."""
+
     action = "unblock"
-    notice = None
+    notice = "user_unblocked"
 
     async def _apply(self, uow: UnitOfWork, user: User, command: UserCommand) -> None:
         user.unblock()

@@ -1,11 +1,16 @@
-"""Who is writing: registers on first contact, picks their language, turns away blocked people."""
+"""Who is writing: registers on first contact, picks their language, turns away blocked people.
+
+A blocked person was told at the moment of blocking (a push that also took the menu away); what
+they send afterwards gets the short refusal at most once per ``quiet`` seconds, never a flood.
+A pressed button is always answered: Telegram shows a spinner until it is.
+"""
 
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
-from aiogram.types import TelegramObject, Update
+from aiogram.types import ReplyKeyboardRemove, TelegramObject, Update
 from aiogram.types import User as TelegramUser
 
 from zavhoz.adapters.telegram.i18n import Translator
@@ -15,6 +20,8 @@ from zavhoz.domain.ids import UserId
 from zavhoz.domain.users import User, UserState
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+QUIET = 3600.0
+"""Seconds between two refusals to a blocked person's messages."""
 
 
 class UserMiddleware(BaseMiddleware):
@@ -30,11 +37,14 @@ class UserMiddleware(BaseMiddleware):
         translator: Translator,
         memory: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
+        quiet: float = QUIET,
     ) -> None:
         self._services = services
         self._translator = translator
-        self._memory, self._clock = memory, clock
+        self._memory, self._clock, self._quiet = memory, clock, quiet
         self._seen: dict[tuple[int, str, str | None, str | None], tuple[float, User]] = {}
+        self._refused: dict[int, float] = {}
+        """Blocked people told lately, with when they may be told again (as many as are blocked)."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         sender: TelegramUser | None = data.get("event_from_user")
@@ -44,9 +54,28 @@ class UserMiddleware(BaseMiddleware):
         data.update(user=user, services=self._services)
         data["t"] = texts = self._translator.for_language(user.language)
         if user.state is UserState.ACTIVE:
+            self._refused.pop(user.id, None)
             return await handler(event, data)
-        await _turn_away(event, data["bot"], texts(f"access.{user.state.value}"))
+        await self._turn_away(event, data["bot"], user, texts(f"access.{user.state.value}"))
         return None
+
+    async def _turn_away(self, event: TelegramObject, bot: Bot, user: User, text: str) -> None:
+        if not isinstance(event, Update):
+            return
+        if event.callback_query is not None:
+            await bot.answer_callback_query(event.callback_query.id, text=text, show_alert=True)
+        elif event.message is not None and self._may_tell(user):
+            await bot.send_message(event.message.chat.id, text, reply_markup=ReplyKeyboardRemove())
+
+    def _may_tell(self, user: User) -> bool:
+        """People awaiting approval every time; blocked ones once per ``quiet`` seconds."""
+        if user.state is not UserState.BLOCKED:
+            return True
+        now = self._clock()
+        if self._refused.get(user.id, now) > now:
+            return False
+        self._refused[user.id] = now + self._quiet
+        return True
 
     async def _who(self, sender: TelegramUser) -> User:
         key = (sender.id, sender.full_name, sender.username, sender.language_code)
@@ -66,12 +95,3 @@ def _registration(sender: TelegramUser) -> RegisterUserCommand:
         username=sender.username,
         language=sender.language_code,
     )
-
-
-async def _turn_away(event: TelegramObject, bot: Bot, text: str) -> None:
-    if not isinstance(event, Update):
-        return
-    if event.callback_query is not None:
-        await bot.answer_callback_query(event.callback_query.id, text=text, show_alert=True)
-    elif event.message is not None:
-        await bot.send_message(event.message.chat.id, text)

@@ -10,12 +10,13 @@ failing the push; a template this code does not know, or one without what it is 
 the person, the SLA level), is refused (``CannotRender``) and parked as a dead letter.
 """
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import attrs
-from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
 from zavhoz.adapters.telegram.i18n import Html, Texts
 from zavhoz.adapters.telegram.keyboards.menu import main_menu
@@ -23,7 +24,7 @@ from zavhoz.adapters.telegram.notices import keyboards as kb
 from zavhoz.adapters.telegram.views import dates, words
 from zavhoz.application.messages import OutboxMessage
 from zavhoz.domain.attachments import MAX_ATTACHMENTS, AttachmentKind
-from zavhoz.domain.catalog import Priority
+from zavhoz.domain.catalog import Category, Priority
 from zavhoz.domain.events import PayloadValue
 from zavhoz.domain.sla import SlaKind, SlaLevel
 from zavhoz.domain.users import User
@@ -37,7 +38,7 @@ FEEDBACK_LIMIT = 500
 LONG_TEXT_LIMIT = 1500
 """A report or comment in a push; the whole text is on the card and in its history."""
 
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
 class CannotRender(ValueError):
@@ -107,6 +108,50 @@ class _Push:
             title=self.text("title", TITLE_LIMIT),
         )
 
+    def person(self, who: str) -> str:
+        """The name of ``who`` (actor, author, assignee) as it was when the message was written.
+
+        Nothing for a message written before names were recorded, or naming nobody.
+        """
+        if f"{who}_name" not in self.params:
+            return ""
+        name, user_id = self.text(f"{who}_name", NAME_LIMIT), self.number(who)
+        if name or user_id is None:
+            return name
+        return self.t("users.nameless", id=user_id)
+
+    def named(self, who: str) -> list[str]:
+        """«🛠 Исполнитель: Иван» (``who`` the author or assignee), or nothing when unnamed."""
+        name = self.person(who)
+        return [self.t(f"notices.{who}", name=name)] if name else []
+
+    def said(self, limit: int) -> list[str]:
+        """«💬 Анна: Когда придёте?»: the comment with its writer."""
+        text, name = self.text("text", limit), self.person("actor")
+        key = "notices.said" if name else "notices.text"
+        return [self.t(key, name=name, text=text)] if text else []
+
+    def due(self) -> list[str]:
+        """«⏰ Срок: до 14.01, 12:00 (осталось 48 ч)», when the message knows the deadline."""
+        moment = _moment(self.text("due", 40))
+        if moment is None:
+            return []
+        when = dates.deadline(self.t, moment, self.now, self.zone)
+        return [self.t("notices.deadline", when=Html(when))]
+
+    def files(self) -> list[str]:
+        """«📷 3 фото», «📄 1 документ»: what came with the request."""
+        counts = Counter(attachment.kind for attachment in self.message.attachments)
+        return [
+            self.t(f"notices.files.{k.value}", n=counts[k]) for k in AttachmentKind if counts[k]
+        ]
+
+    def category(self) -> list[str]:
+        try:
+            return [words.category(self.t, Category(str(self.params.get("category"))))]
+        except ValueError:
+            return []
+
     def detail(self, key: str, param: str, limit: int) -> list[str]:
         """A line for a typed text (reason, report, comment), or none when there is none."""
         value = self.text(param, limit)
@@ -135,16 +180,29 @@ def _with_reason(p: _Push) -> Notice:
 
 
 def _created(p: _Push) -> Notice:
+    """What, from whom, with how many photos: enough to decide without opening the card."""
     markup = None
     if p.recipient.is_executor:
         markup = kb.new_request(p.t, p.request_id, p.version, admin=p.recipient.is_admin)
-    return p.request("request_created", markup=markup)
+    kind = " · ".join([*p.category(), *p.files()])
+    lines = [kind] if kind else []
+    return p.request("request_created", *lines, *p.named("author"), markup=markup)
+
+
+def _worked_on(p: _Push) -> Notice:
+    """Taken, assigned: the author and watchers hear who works on it now."""
+    return p.request(p.message.template, *p.named("assignee"))
+
+
+def _assigned_to_you(p: _Push) -> Notice:
+    """The new assignee: whose request it is and by when it is due."""
+    return p.request("request_assigned_to_you", *p.named("author"), *p.due())
 
 
 def _reassigned(p: _Push) -> Notice:
     previous = p.number("previous")
     head = "request_reassigned_from_you" if previous == p.recipient.id else "request_reassigned"
-    return p.request(head)
+    return p.request(head, *p.named("assignee"))
 
 
 def _completed(p: _Push) -> Notice:
@@ -167,11 +225,11 @@ def _completed_watcher(p: _Push) -> Notice:
 
 def _comment(p: _Push) -> Notice:
     markup = kb.comment(p.t, p.request_id, p.version)
-    return p.request("comment_added", *p.detail("text", "text", LONG_TEXT_LIMIT), markup=markup)
+    return p.request("comment_added", *p.said(LONG_TEXT_LIMIT), markup=markup)
 
 
 def _internal_note(p: _Push) -> Notice:
-    return p.request("internal_note_added", *p.detail("text", "text", LONG_TEXT_LIMIT))
+    return p.request("internal_note_added", *p.said(LONG_TEXT_LIMIT))
 
 
 def _low_rating(p: _Push) -> Notice:
@@ -226,6 +284,15 @@ def _role_changed(p: _Push) -> Notice:
     return Notice(p.t("notices.role.changed", role=role), main_menu(p.recipient, p.t))
 
 
+def _user_blocked(p: _Push) -> Notice:
+    """Said once, at the moment of blocking; the menu goes with it."""
+    return Notice(p.t("notices.access.blocked"), ReplyKeyboardRemove())
+
+
+def _user_unblocked(p: _Push) -> Notice:
+    return Notice(p.t("notices.access.unblocked"), main_menu(p.recipient, p.t))
+
+
 def _daily_digest(p: _Push) -> Notice:
     figures = {key: p.number(key) or 0 for key in ("new", "overdue", "in_progress", "completed")}
     text = p.t("notices.digest.text", date=_day(p.t, p.text("date", 20)), **figures)
@@ -237,9 +304,9 @@ def _daily_digest(p: _Push) -> Notice:
 
 RENDERERS: dict[str, Renderer] = {
     "request_created": _created,
-    "request_taken": _simple,
-    "request_assigned": _simple,
-    "request_assigned_to_you": _simple,
+    "request_taken": _worked_on,
+    "request_assigned": _worked_on,
+    "request_assigned_to_you": _assigned_to_you,
     "request_reassigned": _reassigned,
     "request_on_hold": _with_reason,
     "request_resumed": _simple,
@@ -256,6 +323,8 @@ RENDERERS: dict[str, Renderer] = {
     "registration_approved": _registration_approved,
     "registration_declined": _registration_declined,
     "role_changed": _role_changed,
+    "user_blocked": _user_blocked,
+    "user_unblocked": _user_unblocked,
     "daily_digest": _daily_digest,
 }
 
