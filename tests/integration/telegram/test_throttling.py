@@ -13,8 +13,8 @@ from zavhoz.adapters.telegram.services import Services
 from zavhoz.adapters.telegram.testing import RecordingSession, World
 
 SLOW_DOWN = (
-    "⏳ Слишком быстро: последнее сообщение не принято. "
-    "Подождите пару секунд и отправьте его ещё раз."
+    "⏳ Слишком быстро: сообщения последних секунд не приняты. "
+    "Подождите немного и отправьте их ещё раз."
 )
 
 
