@@ -420,6 +420,31 @@ async def test_open_at_by_room_or_location_in_any_case(uow_factory: UnitOfWorkFa
     assert [r.id for r in by_room] == [1]
 
 
+async def test_open_at_finds_a_room_typed_as_free_text(uow_factory: UnitOfWorkFactory) -> None:
+    await seed_people(uow_factory)
+    async with uow_factory() as uow:
+        await uow.rooms.upsert(Room.create("r305", "Кабинет 305"))
+        await uow.commit()
+    await stored(
+        uow_factory,
+        draft(location="Каб. 305"),
+        draft(location="кабинет 305"),
+        draft(location="305"),
+        draft(location="Каб. 3051"),
+        draft(location="Каб. 305, 3 этаж"),
+        draft(location="Кабинет 305", room=RoomCode("r305")),
+        draft(location="КАБ.305"),
+    )
+    await change(uow_factory, RequestId(7), lambda r: r.cancel(AUTHOR, "", MONDAY_NOON_MSK))
+    async with uow_factory() as uow:
+        by_room = await uow.queries.open_at("Кабинет 305", RoomCode("r305"))
+        by_text = await uow.queries.open_at("305", None)
+        literal = await uow.queries.open_at("Каб. 305, 3 этаж", None)
+    assert [r.id for r in by_room] == [1, 2, 3, 6]
+    assert [r.id for r in by_text] == [1, 2, 3, 6]
+    assert [r.id for r in literal] == [5]
+
+
 async def test_recent_locations_newest_first_without_repeats(
     uow_factory: UnitOfWorkFactory,
 ) -> None:

@@ -61,8 +61,16 @@ class ExportRow(NamedTuple):
     rating: int | None
     title: str
     description: str
+    report: str | None = None
+    """The report of the request's last completion (kept in its history)."""
+    reason: str | None = None
+    """The reason of its last rejection or cancellation (kept in its history)."""
+
+
+CLOSED_WITH_REASON = frozenset({Status.REJECTED, Status.CANCELLED})
 
 
 class ExportSource(Protocol):
     def rows(self, query: ExportQuery, chunk: int) -> AsyncIterator[ExportRow]:
-        """Matching requests in order of their numbers, read ``chunk`` at a time."""
+        """Matching requests in order of their numbers, read ``chunk`` at a time, each with
+        its last completion report and its last rejection or cancellation reason."""

@@ -95,7 +95,8 @@ class RequestQueries(Protocol):
         """Most urgent first: by current deadline (none last), then by number."""
 
     async def open_at(self, location: str, room_code: RoomCode | None) -> list[Request]:
-        """Active requests at a place (by room, or by location text in any case)."""
+        """Active requests at a place: of the room, or typed as the same place
+        (``domain.rooms.place_key``: «Каб. 305», «кабинет 305» and «305» are one)."""
 
     async def recent_locations(self, author: UserId, limit: int) -> list[str]: ...
 

@@ -18,8 +18,9 @@ calendar's zone, i.e. the moments ``[since, until)``):
   working time spent on hold); ``sla_met_percent`` is that share of ``completed``.
 - ``average_rating``: the mean rating of the requests completed in the period that were rated.
 - top locations and categories: the requests created in the period, grouped (locations
-  case-insensitively, shown as most recently typed), most first; ties go to the group with
-  the newest request.
+  case-insensitively, shown as most recently typed), most first, the group with the newest
+  request first among equals. The first ``TOP`` are shown and every group tied with the last
+  of them too (``top_with_ties``): no group is left out while one with as many is shown.
 - ``status_mix``: the requests created in the period by their status now.
 - per executor (the current assignee): taken in the period, completed in the period, and the
   median time to complete of those completions.
@@ -35,7 +36,7 @@ completed in the period, never the whole table) and the averages and medians are
 from collections.abc import AsyncIterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -50,6 +51,9 @@ PRESET_DAYS = (7, 30, 90)
 """The periods the bot offers; the command line takes any ``--from``/``--to``."""
 MAX_DAYS = 366
 TOP = 5
+MOST_WITH_TIES = 10
+"""Ties at the last place are all shown up to this many rows; a tie that needs more is left out
+whole (the list then ends with the groups that have more), unless that would leave nothing."""
 
 
 @attrs.frozen
@@ -128,6 +132,24 @@ class LocationCount:
 class CategoryCount:
     category: Category
     count: int
+
+
+Counted = TypeVar("Counted", LocationCount, CategoryCount)
+
+
+def top_with_ties(
+    ranked: Sequence[Counted], top: int = TOP, most: int = MOST_WITH_TIES
+) -> tuple[Counted, ...]:
+    """The first ``top`` of ``ranked`` (most first, at least ``most + 1`` of them when there
+    are) and every one tied with the last; see ``MOST_WITH_TIES``."""
+    if len(ranked) <= top:
+        return tuple(ranked)
+    cut = ranked[top - 1].count
+    tied = [group for group in ranked if group.count >= cut]
+    if len(tied) <= most:
+        return tuple(tied)
+    above = tuple(group for group in ranked if group.count > cut)
+    return above or tuple(ranked[:most])
 
 
 @attrs.frozen

@@ -67,6 +67,7 @@ PEOPLE = (AUTHOR, AUTHOR2, WORKER, WORKER2, BOSS)
 
 DOOR = 'Дверь "не закрывается"; замок заедает\nВторая строка: ключ застревает'
 INJECTION = "=cmd|' /C calc'!A0 — проектор не включается"
+CHANGED = "-Передумала: сама включила автомат"
 
 HOURS = {
     1: (2.0, 8.5, True),
@@ -78,6 +79,8 @@ HOURS = {
     7: (1.0, None, None),
 }
 """Request → (hours to take, hours to complete, SLA met), worked out by hand from the timeline."""
+SAID = {1: ("Готово", None), 2: ("Починили", None), 4: (None, "Не наша зона"), 6: (None, CHANGED)}
+"""Request → (completion report, reason for rejection or cancellation), as the timeline wrote."""
 
 RU_HEADERS = [
     "№",
@@ -96,6 +99,8 @@ RU_HEADERS = [
     "Оценка",
     "Заголовок",
     "Описание",
+    "Отчёт о выполнении",
+    "Причина отклонения или отмены",
 ]
 STATUS_RU = {
     Status.OPEN: "Новая",
@@ -204,7 +209,9 @@ async def seed(world: World) -> None:
         Category.ELECTRICAL,
         Priority.HIGH,
     )
-    await world.at(msk(14, 9, 30), CancelRequest, act(CancelRequestCommand, r6, AUTHOR))
+    await world.at(
+        msk(14, 9, 30), CancelRequest, act(CancelRequestCommand, r6, AUTHOR, reason=CHANGED)
+    )
     r7 = await create(
         msk(15, 10),
         AUTHOR2,
@@ -277,6 +284,7 @@ async def expected_rows(world: World, numbers: Sequence[int]) -> list[list[Any]]
                     request.rating,
                     safe(request.title),
                     safe(request.description),
+                    *(safe(said) if said else None for said in SAID.get(number, (None, None))),
                 ]
             )
     return rows
@@ -375,7 +383,7 @@ async def test_xlsx_is_formatted_for_people(world: World, tmp_path: Path) -> Non
     assert not sheet["A2"].font.b
     assert sheet.column_dimensions["A"].width == 8
     assert sheet.column_dimensions["P"].width == 60
-    assert sheet.auto_filter.ref == "A1:P8"
+    assert sheet.auto_filter.ref == "A1:R8"
     door = {cell.column_letter: cell for cell in sheet[2]}
     assert door["A"].value == 1
     assert door["A"].data_type == "n"

@@ -167,6 +167,38 @@ async def test_my_tasks_are_the_queue_of_what_i_work_on(
     assert numbers_in(ivan.last.text) == [1, 6, 2, 4, 3]
 
 
+async def test_mine_inside_the_queue_keeps_the_queues_title(
+    world: World, db: MemoryDatabase, services: Services, clock: FakeClock
+) -> None:
+    ivan = await _busy_queue(world, db, services, clock)
+    await ivan.send("🛠 Очередь")
+    await ivan.press("⬜ Мои")
+    title = visible(ivan.last.text).split("\n")[0]
+    assert title.startswith("🛠 Очередь")
+    assert "Фильтр: 👷 мои" in visible(ivan.last.text)
+    assert numbers_in(ivan.last.text) == [2, 3]
+    await ivan.press("Статус:")
+    await ivan.press("◀️ Назад")
+    assert visible(ivan.last.text).startswith("🛠 Очередь")
+    await ivan.press("✖️ Сбросить фильтр")
+    assert numbers_in(ivan.last.text) == [1, 6, 2, 4, 3]
+    assert "⬜ Мои" in ivan.buttons()
+
+
+async def test_filters_inside_my_tasks_keep_its_title(
+    world: World, db: MemoryDatabase, services: Services, clock: FakeClock
+) -> None:
+    ivan = await _busy_queue(world, db, services, clock)
+    await ivan.send("👷 Мои задачи")
+    await ivan.press("Срочность:")
+    await ivan.press("🟢 Низкий")
+    assert visible(ivan.last.text).startswith("👷 Мои задачи")
+    assert numbers_in(ivan.last.text) == [3]
+    await ivan.press("✖️ Сбросить фильтр")
+    assert visible(ivan.last.text).startswith("👷 Мои задачи")
+    assert numbers_in(ivan.last.text) == [2, 3]
+
+
 async def test_my_tasks_when_there_are_none(world: World, db: MemoryDatabase) -> None:
     olga = await joined(world, db, EXECUTOR_ID, "Ольга", Role.EXECUTOR)
     await olga.send("👷 Мои задачи")
@@ -217,10 +249,12 @@ def test_every_filter_fits_in_callback_data_and_survives_the_trip() -> None:
     statuses = [None, Status.OPEN, Status.IN_PROGRESS, Status.ON_HOLD]
     priorities = [None, *Priority]
     categories = [None, *Category]
-    for status, priority, category, mine, overdue in itertools.product(
-        statuses, priorities, categories, [False, True], [False, True]
+    screens = [(False, False), (True, False), (True, True)]
+    """Not mine, the queue's «Мои» filter, «Мои задачи»."""
+    for status, priority, category, (mine, tasks), overdue in itertools.product(
+        statuses, priorities, categories, screens, [False, True]
     ):
-        view = QueueView(status, priority, category, mine, overdue)
+        view = QueueView(status, priority, category, mine, overdue, tasks)
         data = ListCb(kind="queue", page=10**6, flt=view.pack()).pack()
         assert len(data.encode()) <= 64
         assert QueueView.unpack(ListCb.unpack(data).flt) == view

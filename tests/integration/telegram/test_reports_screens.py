@@ -73,6 +73,7 @@ WEEK_CAPTION = """📊 <b>Статистика за 7 дней (12.01.2026 – 1
 3. 🧹 Уборка — 1
 4. 🌡 Отопление и вентиляция — 1
 5. 🪑 Мебель — 1
+6. 💻 Техника и IT — 1
 
 <b>👷 Исполнители</b> (взято / выполнено / медиана до выполнения)
 Ольга: 2 / 2 / 30,5 ч
@@ -272,6 +273,12 @@ async def test_the_week_as_an_xlsx_document(world: World) -> None:
     assert rows[0][:3] == ("№", "Создана", "Заявитель")
     assert [row[0] for row in rows[1:]] == [2, 3, 4, 5, 6, 7, 8, 9]  # created in the week
     assert rows[1][3] == "Каб. 101"
+    assert rows[0][-2:] == ("Отчёт о выполнении", "Причина отклонения или отмены")
+    said = {row[6]: (*row, None, None)[16:18] for row in rows[1:]}
+    assert said["Выполнена"] == ("Сделано", None)
+    assert said["Отклонена"] == (None, "Не наша зона")
+    assert said["Отменена"] == (None, "Сами")
+    assert said["В работе"] == said["Новая"] == (None, None)
 
 
 @pytest.mark.usefixtures("week")
@@ -290,6 +297,12 @@ async def test_csv_for_an_english_admin(world: World) -> None:
     table = list(csv.reader(io.StringIO(document.data.decode("utf-8-sig")), delimiter=";"))
     assert table[0][:3] == ["№", "Created", "Author"]
     assert [row[0] for row in table[1:]] == ["2", "3", "4", "5", "6", "7", "8", "9"]
+    assert table[0][-2:] == ["Completion report", "Reason for rejection or cancellation"]
+    said = {row[6]: row[16:18] for row in table[1:]}
+    assert said["Done"] == ["Сделано", ""]
+    assert said["Rejected"] == ["", "Не наша зона"]
+    assert said["Cancelled"] == ["", "Сами"]
+    assert said["In progress"] == ["", ""]
 
 
 @pytest.mark.usefixtures("week")

@@ -180,3 +180,28 @@ async def test_an_english_speaker_sees_the_hint_in_english(
     assert "Already reported?" in john.last.text
     await john.press("Same problem")
     assert john.last.text == "👀 We will keep you posted on request №1."
+
+
+async def test_the_hint_finds_the_room_typed_as_free_text(
+    world: World, db: MemoryDatabase, services: Services
+) -> None:
+    """«Каб. 305», «кабинет 305» and «305» typed by hand are the room «Кабинет 305» too."""
+    db.rooms[RoomCode("r305")] = Room.create("r305", "Кабинет 305")
+    await world.person(BORIS, "Борис").send("/start")
+    typed = ["Каб. 305", "кабинет 305", "305", "Каб. 3051", "Каб. 305, 3 этаж"]
+    for n, place in enumerate(typed, 1):
+        await services.create_request(
+            CreateRequestCommand(
+                author_id=UserId(BORIS),
+                location=place,
+                category=Category.FURNITURE,
+                description=f"Сломан стул номер {n}",
+            )
+        )
+    anna = await staff(world)
+    await anna.send("/start room_r305")
+    hint = visible(anna.last.text)
+    assert hint.startswith("🔎 Уже сообщили? Открытые заявки в помещении «Кабинет 305»:")
+    assert [n for n in range(1, 6) if f"№{n} ·" in hint] == [1, 2, 3]
+    await anna.press("Это та же проблема")
+    assert db.requests[RequestId(3)].watchers == {UserId(101)}

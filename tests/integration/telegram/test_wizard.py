@@ -297,11 +297,14 @@ async def test_a_photo_without_a_caption_is_kept_and_the_text_asked_for(
     assert [a.file_id for a in db.requests[RequestId(1)].attachments] == ["ph-1"]
 
 
-async def test_an_album_is_counted_photo_by_photo(world: World, db: MemoryDatabase) -> None:
+async def test_an_album_is_answered_once_with_its_count(world: World, db: MemoryDatabase) -> None:
     anna = await staff(world)
     await walk_to(anna, "attachments")
+    before = len(anna.screens)
     await anna.send_album(3)
-    assert anna.texts[-3:] == ["🖼 Фото 1 из 10", "🖼 Фото 2 из 10", "🖼 Фото 3 из 10"]
+    answers = anna.screens[before:]
+    assert [a.text for a in answers] == ["🖼 Фото 3 из 10"]
+    assert answers[0].buttons[0].text == "✅ Готово"
     await anna.press("Готово")
     assert "📎 Файлы: 3 фото" in anna.last.text
     await anna.press("Отправить")
@@ -309,14 +312,41 @@ async def test_an_album_is_counted_photo_by_photo(world: World, db: MemoryDataba
     assert [a.file_id for a in files] == [f"album-1-photo-{n}" for n in range(3)]
 
 
+async def test_two_albums_get_one_answer_each(world: World, db: MemoryDatabase) -> None:
+    anna = await staff(world)
+    await walk_to(anna, "attachments")
+    before = len(anna.screens)
+    await anna.send_album(2, album="a")
+    await anna.send_album(3, album="b")
+    assert [s.text for s in anna.screens[before:]] == ["🖼 Фото 2 из 10", "🖼 Фото 5 из 10"]
+    assert anna.screens[before].buttons == [], "the first answer's buttons are retired"
+
+
+async def test_an_album_over_the_limit_keeps_its_count_and_says_why(
+    world: World, db: MemoryDatabase
+) -> None:
+    anna = await staff(world)
+    await walk_to(anna, "attachments")
+    before = len(anna.screens)
+    await anna.send_album(12)
+    answers = anna.screens[before:]
+    assert len(answers) == 1
+    assert answers[0].text.startswith("🖼 Фото 10 из 10\nЭто максимум")
+    assert answers[0].text.endswith("Слишком много файлов: можно не больше 10.")
+    await anna.press("Готово")
+    await anna.press("Отправить")
+    assert len(db.requests[RequestId(1)].attachments) == 10
+
+
 async def test_photos_arriving_at_once_are_all_counted(
     racy_world: World, db: MemoryDatabase
 ) -> None:
-    """An album's photos come as separate updates at the same moment."""
+    """An album's photos come as separate updates at the same moment: one answer, all kept."""
     anna = await staff(racy_world)
     await walk_to(anna, "attachments")
+    before = len(anna.screens)
     await asyncio.gather(*(anna.send_photo(f"p{n}", album="a") for n in range(4)))
-    assert sorted(anna.texts[-4:]) == [f"🖼 Фото {n} из 10" for n in range(1, 5)]
+    assert [s.text for s in anna.screens[before:]] == ["🖼 Фото 4 из 10"]
     await anna.press("Готово")
     await anna.press("Отправить")
     assert len(db.requests[RequestId(1)].attachments) == 4
@@ -327,9 +357,12 @@ async def test_an_album_with_a_caption_gives_the_description_and_every_photo(
 ) -> None:
     anna = await staff(world)
     await walk_to(anna, "description")
+    before = len(anna.screens)
     await anna.send_album(3, caption="Разбито окно в спортзале, осколки на полу")
-    counts = [text.split("\n")[0] for text in anna.texts[-3:]]
-    assert counts == ["🖼 Фото 1 из 10", "🖼 Фото 2 из 10", "🖼 Фото 3 из 10"]
+    answers = anna.screens[before:]
+    assert len(answers) == 1, "one answer: the priority question with the album's count"
+    assert answers[0].text.split("\n")[0] == "🖼 Фото 3 из 10"
+    assert "Насколько срочно?" in answers[0].text
     await anna.press("Срочный")
     assert "Уже приложено: 3 из 10." in anna.last.text
     await anna.press("Готово")
@@ -337,6 +370,20 @@ async def test_an_album_with_a_caption_gives_the_description_and_every_photo(
     request = db.requests[RequestId(1)]
     assert request.description == "Разбито окно в спортзале, осколки на полу"
     assert len(request.attachments) == 3
+
+
+async def test_an_album_without_words_at_the_description_is_answered_once(
+    world: World, db: MemoryDatabase
+) -> None:
+    anna = await staff(world)
+    await walk_to(anna, "description")
+    before = len(anna.screens)
+    await anna.send_album(2)
+    answers = anna.screens[before:]
+    assert len(answers) == 1
+    assert answers[0].text.startswith("🖼 Фото 2 из 10\nФайл сохранён. Теперь опишите")
+    await anna.send(DESCRIPTION)
+    assert "Насколько срочно?" in anna.last.text
 
 
 async def test_a_documents_and_photos_mix_is_counted_together(

@@ -94,3 +94,15 @@ def test_lines_count_working_hours_only() -> None:
     assert (line.hours_to_take, line.hours_to_complete, line.sla_met) == (2.0, None, None)
     assert line.taken_at is not None
     assert (line.taken_at.hour, line.taken_at.minute) == (9, 0)
+
+
+def test_the_report_shows_only_while_completed_and_the_reason_only_while_closed() -> None:
+    hours = WorkingHours(WorkingCalendar())
+    monday = datetime(2026, 1, 12, 9, 0, tzinfo=UTC)
+    said = {"report": "Заменили замок", "reason": "Не наша зона"}
+    done = hours.line(row(monday, monday, monday + timedelta(hours=2))._replace(**said))
+    reopened = hours.line(row(monday, monday, None)._replace(**said))
+    rejected = hours.line(row(monday, None, None)._replace(status=Status.REJECTED, **said))
+    assert (done.report, done.reason) == ("Заменили замок", None)
+    assert (reopened.report, reopened.reason) == (None, None)
+    assert (rejected.report, rejected.reason) == (None, "Не наша зона")

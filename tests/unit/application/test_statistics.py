@@ -32,6 +32,7 @@ from zavhoz.application.statistics import (
     StatusCount,
     average,
     median,
+    top_with_ties,
 )
 from zavhoz.domain.calendar import WorkingCalendar
 from zavhoz.domain.catalog import Category, Status
@@ -239,7 +240,7 @@ async def test_figures_are_assembled_from_the_source_and_the_calendar(
     since, until = period.bounds(MOSCOW)
     assert source.asked[0] == ("counts", (since, until, msk(18, 20)))
     assert ("per_day", tuple(period.edges(MOSCOW))) in source.asked
-    assert ("top_locations", (5,)) in source.asked
+    assert ("top_locations", (11,)) in source.asked
     assert (statistics.since, statistics.until, statistics.generated_at) == (
         since,
         until,
@@ -284,3 +285,27 @@ async def test_only_admins_may_ask(
 async def test_strangers_are_not_found(get_statistics: GetStatistics) -> None:
     with pytest.raises(NotFound):
         await get_statistics.authorize(UserId(424242))
+
+
+def _places(*counts: int) -> list[LocationCount]:
+    return [LocationCount(f"place {n}", count) for n, count in enumerate(counts, 1)]
+
+
+@pytest.mark.parametrize(
+    ("counts", "shown"),
+    [
+        ((3, 2), (3, 2)),
+        ((5, 4, 3, 2, 1, 1, 1), (5, 4, 3, 2, 1, 1, 1)),  # the tie at fifth place all shown
+        ((5, 4, 3, 2, 2, 2, 1), (5, 4, 3, 2, 2, 2)),
+        ((5, 4, 3, 2, 1, 0), (5, 4, 3, 2, 1)),
+        ((5, 4, 3, 2, 1, *[1] * 6), (5, 4, 3, 2)),  # a tie needing 11 rows is left out whole
+        ((2, *[1] * 10), (2,)),
+        ((1,) * 11, (1,) * 10),  # all tied: the ten with the newest requests
+    ],
+)
+def test_ties_at_the_cut_are_all_shown_or_left_out_together(
+    counts: tuple[int, ...], shown: tuple[int, ...]
+) -> None:
+    top = top_with_ties(_places(*counts))
+    assert tuple(place.count for place in top) == shown
+    assert [place.location for place in top] == [f"place {n}" for n in range(1, len(shown) + 1)]

@@ -3,7 +3,7 @@
 import pytest
 
 from zavhoz.domain.errors import ValidationFailed
-from zavhoz.domain.rooms import Room, room_code
+from zavhoz.domain.rooms import Room, place_key, room_code, room_number
 
 TELEGRAM_START_PARAMETER_MAX = 64
 
@@ -70,3 +70,25 @@ def test_a_bad_code_is_reported_before_the_name() -> None:
     with pytest.raises(ValidationFailed) as refused:
         Room.create("bad code", "")
     assert refused.value.field == "code"
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("Каб. 305", "305"),
+        ("кабинет 305", "305"),
+        ("305", "305"),
+        ("КАБ.305", "305"),
+        ("Кабинет  №305", "305"),
+        ("ауд 12а", "12а"),
+        ("Room 7", "7"),
+        ("Каб. 305, 3 этаж", "каб. 305, 3 этаж"),
+        ("Кабинет директора", "кабинет директора"),
+        ("Компьютерный класс", "компьютерный класс"),
+        ("2 этаж", "2 этаж"),
+        ("Спортзал", "спортзал"),
+    ],
+)
+def test_a_place_is_compared_by_its_room_number_or_as_typed(typed: str, key: str) -> None:
+    assert place_key(typed) == key
+    assert room_number(typed) == (key if key[0].isdigit() and " " not in key else None)

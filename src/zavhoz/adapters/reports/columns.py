@@ -55,6 +55,8 @@ COLUMNS = (
     Column("Оценка", "Rating", Kind.NUMBER, 8),
     Column("Заголовок", "Title", Kind.TEXT, 40),
     Column("Описание", "Description", Kind.TEXT, 60),
+    Column("Отчёт о выполнении", "Completion report", Kind.TEXT, 40),
+    Column("Причина отклонения или отмены", "Reason for rejection or cancellation", Kind.TEXT, 30),
 )
 
 DATES = tuple(i for i, column in enumerate(COLUMNS) if column.kind is Kind.DATE)
@@ -96,4 +98,10 @@ class Cells:
             request.rating,
             neutralise(request.title),
             neutralise(request.description),
+            _text(line.report),
+            _text(line.reason),
         ]
+
+
+def _text(text: str | None) -> str | None:
+    return None if text is None else neutralise(text)

@@ -4,7 +4,12 @@ from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from zavhoz.application.export import ExportQuery, ExportRow, ExportSource
+from zavhoz.application.export import (
+    CLOSED_WITH_REASON,
+    ExportQuery,
+    ExportRow,
+    ExportSource,
+)
 from zavhoz.application.ports import UnitOfWorkFactory
 from zavhoz.application.queries._viewer import load_viewer
 from zavhoz.application.settings import WorkflowSettings
@@ -34,6 +39,10 @@ class ExportLine(NamedTuple):
     sla_met: bool | None
     """Completed by ``resolve_by`` (which includes the time on hold), as the statistics count
     it; ``None`` unless completed."""
+    report: str | None
+    """What the assignee wrote on completing; ``None`` unless completed (reopening drops it)."""
+    reason: str | None
+    """Why it was rejected or cancelled; ``None`` unless it is."""
 
 
 class ExportRequests:
@@ -97,6 +106,8 @@ class WorkingHours:
                 if row.status is Status.COMPLETED and completed is not None
                 else None
             ),
+            report=row.report if completed is not None else None,
+            reason=row.reason if row.status in CLOSED_WITH_REASON else None,
         )
 
     def hours(self, start: datetime, end: datetime) -> float:

@@ -4,7 +4,7 @@ from zavhoz.application.ports import Clock, UnitOfWorkFactory
 from zavhoz.application.queries._viewer import load_viewer
 from zavhoz.application.settings import WorkflowSettings
 from zavhoz.application.statistics import (
-    TOP,
+    MOST_WITH_TIES,
     DayCount,
     Durations,
     PerExecutor,
@@ -13,6 +13,7 @@ from zavhoz.application.statistics import (
     StatisticsSource,
     average,
     median,
+    top_with_ties,
 )
 from zavhoz.application.use_cases._service import Service
 from zavhoz.domain.catalog import Status
@@ -20,6 +21,8 @@ from zavhoz.domain.errors import NotPermitted
 from zavhoz.domain.ids import UserId
 
 _STATUS_ORDER = list(Status)
+_ASKED = MOST_WITH_TIES + 1
+"""One more than can be shown: enough to tell that a tie at the cut needs more rows."""
 
 
 class GetStatistics(Service):
@@ -93,8 +96,8 @@ class GetStatistics(Service):
             sla_met=counts.sla_met,
             rated=counts.rated,
             average_rating=counts.average_rating,
-            top_locations=tuple(await source.top_locations(since, until, TOP)),
-            top_categories=tuple(await source.top_categories(since, until, TOP)),
+            top_locations=top_with_ties(await source.top_locations(since, until, _ASKED)),
+            top_categories=top_with_ties(await source.top_categories(since, until, _ASKED)),
             status_mix=tuple(sorted(mix, key=lambda m: _STATUS_ORDER.index(m.status))),
             executors=tuple(sorted(executors, key=_busiest_first)),
             days=tuple(

@@ -4,8 +4,11 @@ from collections.abc import AsyncIterator
 
 from zavhoz.adapters.persistence.memory.database import MemoryDatabase
 from zavhoz.application.export import ExportQuery, ExportRow, ExportSource
+from zavhoz.domain.events import EventKind
 from zavhoz.domain.ids import UserId
 from zavhoz.domain.request import Request
+
+_CLOSING = {EventKind.REJECTED, EventKind.CANCELLED}
 
 
 class MemoryExportSource(ExportSource):
@@ -37,7 +40,15 @@ class MemoryExportSource(ExportSource):
             rating=request.rating,
             title=request.title,
             description=request.description,
+            report=self._said(request, {EventKind.COMPLETED}, "report"),
+            reason=self._said(request, _CLOSING, "reason"),
         )
+
+    def _said(self, request: Request, kinds: set[EventKind], field: str) -> str | None:
+        """``field`` of the request's last event of ``kinds``."""
+        events = [e for e in self._db.history.get(request.id, []) if e.kind in kinds]
+        value = events[-1].payload.get(field) if events else None
+        return value if isinstance(value, str) else None
 
     def _name(self, user_id: UserId) -> str:
         person = self._db.users.get(user_id)

@@ -9,6 +9,7 @@ from zavhoz.application.ports import DigestCounts, RequestQueries
 from zavhoz.domain.catalog import Status
 from zavhoz.domain.ids import RoomCode, UserId
 from zavhoz.domain.request import Request
+from zavhoz.domain.rooms import place_key
 
 _WORKING = frozenset({Status.IN_PROGRESS, Status.ON_HOLD})
 
@@ -30,14 +31,14 @@ class MemoryRequestQueries(RequestQueries):
         return _page(sorted(found, key=_urgency), page)
 
     async def open_at(self, location: str, room_code: RoomCode | None) -> list[Request]:
-        place = location.casefold()
+        place = place_key(location)
         return sorted(
             self._where(
                 lambda r: (
                     r.status.is_active
                     and (
                         (room_code is not None and r.room_code == room_code)
-                        or r.location.casefold() == place
+                        or place_key(r.location) == place
                     )
                 )
             ),

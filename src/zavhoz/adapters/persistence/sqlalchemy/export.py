@@ -7,18 +7,32 @@ SQLite pages by number (keyset), each page a short read of its own.
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from zavhoz.adapters.persistence.sqlalchemy.tables import requests, users
+from zavhoz.adapters.persistence.sqlalchemy.tables import history, requests, users
 from zavhoz.application.export import ALL_STATUSES, ExportQuery, ExportRow, ExportSource
 from zavhoz.domain.catalog import Category, Priority, Status
+from zavhoz.domain.events import EventKind
 from zavhoz.domain.ids import RequestId
 
 _CATEGORIES = {c.value: c for c in Category}
 _PRIORITIES = {p.value: p for p in Priority}
 _STATUSES = {s.value: s for s in Status}
 """Dictionaries: four times faster than calling the enum, once per cell of a big export."""
+
+
+def _last_said(kinds: Sequence[EventKind], field: str) -> ScalarSelect[Any]:
+    """``field`` of the request's last history event of ``kinds`` (on its history index)."""
+    said = history.alias(f"said_{field}")
+    last = (
+        select(func.max(history.c.id))
+        .where(history.c.request_id == _c.id, history.c.kind.in_([k.value for k in kinds]))
+        .correlate(requests)
+        .scalar_subquery()
+    )
+    return select(said.c.payload[field].as_string()).where(said.c.id == last).scalar_subquery()
+
 
 _author = users.alias("author")
 _assignee = users.alias("assignee")
@@ -41,6 +55,8 @@ _COLUMNS = (
     _c.rating,
     _c.title,
     _c.description,
+    _last_said([EventKind.COMPLETED], "report"),
+    _last_said([EventKind.REJECTED, EventKind.CANCELLED], "reason"),
 )
 
 
@@ -123,6 +139,8 @@ def _row(row: Any) -> ExportRow:
         rating,
         title,
         description,
+        report,
+        reason,
     ) = row
     return ExportRow(
         number=RequestId(number),
@@ -139,4 +157,6 @@ def _row(row: Any) -> ExportRow:
         rating=rating,
         title=title,
         description=description,
+        report=report,
+        reason=reason,
     )

@@ -14,6 +14,7 @@ from zavhoz.application.ports import DigestCounts, RequestQueries
 from zavhoz.domain.catalog import ACTIVE_STATUSES, Status
 from zavhoz.domain.ids import RoomCode, UserId
 from zavhoz.domain.request import Request
+from zavhoz.domain.rooms import place_key, room_number
 
 _ACTIVE = [s.value for s in ACTIVE_STATUSES]
 # A bare text clause: a Boolean-typed column would render as `... = 1` on SQLite and miss the index.
@@ -59,12 +60,24 @@ class SqlRequestQueries(RequestQueries):
         return await self._page(and_(*_queue_conditions(query)), order, page)
 
     async def open_at(self, location: str, room_code: RoomCode | None) -> list[Request]:
-        place = requests.c.location_key == location.casefold()
-        where = or_(place, requests.c.room_code == room_code) if room_code else place
+        """The active requests of the room or typed as its place (``place_key``): SQL narrows
+        them to the room's code, the place in any case, or any place containing the room's
+        number; the domain's rule picks among those few."""
+        key, number = requests.c.location_key, room_number(location)
+        near = [key.contains(number, autoescape=True) if number else key == location.casefold()]
+        if room_code:
+            near.append(requests.c.room_code == room_code)
         query = (
-            select(requests).where(requests.c.status.in_(_ACTIVE), where).order_by(requests.c.id)
+            select(requests)
+            .where(requests.c.status.in_(_ACTIVE), or_(*near))
+            .order_by(requests.c.id)
         )
-        return await self._requests(query)
+        place = place_key(location)
+        return [
+            r
+            for r in await self._requests(query)
+            if (room_code and r.room_code == room_code) or place_key(r.location) == place
+        ]
 
     async def recent_locations(self, author: UserId, limit: int) -> list[str]:
         newest = func.max(requests.c.id)

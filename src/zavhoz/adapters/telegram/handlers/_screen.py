@@ -8,6 +8,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from zavhoz.adapters.telegram.rendered import buttons_of, shows
 from zavhoz.adapters.telegram.services import Services
 
 log = logging.getLogger("zavhoz.telegram.screen")
@@ -41,6 +42,8 @@ async def replace(
     """Redraw the button's message; one out of reach (gone, too old, a photo) gets a fresh copy."""
     message = query.message
     if isinstance(message, Message) and message.text is not None:
+        if shows(message, text, markup):
+            return
         try:
             await message.edit_text(text, reply_markup=markup)
             return
@@ -53,13 +56,17 @@ async def replace(
 
 async def replace_keyboard(query: CallbackQuery, markup: InlineKeyboardMarkup) -> None:
     """Swap only the buttons (a picker over a list); the text stays."""
-    if not isinstance(query.message, Message):
+    if not isinstance(query.message, Message) or same_buttons(query.message, markup):
         return
     try:
         await query.message.edit_reply_markup(reply_markup=markup)
     except TelegramBadRequest as error:
         if not unchanged(error):
             raise
+
+
+def same_buttons(message: Message, markup: InlineKeyboardMarkup) -> bool:
+    return buttons_of(message.reply_markup) == buttons_of(markup)
 
 
 def unchanged(error: TelegramBadRequest) -> bool:

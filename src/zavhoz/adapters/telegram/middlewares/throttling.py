@@ -1,4 +1,8 @@
-"""A per-person token bucket: a stuck finger or a script cannot flood the bot."""
+"""A per-person token bucket: a stuck finger or a script cannot flood the bot.
+
+What is refused is never refused in silence: a button press gets a short answer, a typed
+message a «слишком быстро» reply — once per window, so the replies are no flood of their own.
+"""
 
 import time
 from collections.abc import Awaitable, Callable
@@ -19,16 +23,32 @@ class ThrottlingMiddleware(BaseMiddleware):
     ) -> None:
         self._rate, self._burst, self._clock = rate, burst, clock
         self._buckets: dict[int, tuple[float, float]] = {}
+        self._warned: dict[int, float] = {}
+        self._window = burst / rate
+        """A typed message refused is answered at most once in the time the bucket refills."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         sender = data.get("event_from_user")
         if sender is None or self._take(sender.id):
             return await handler(event, data)
-        if isinstance(event, Update) and event.callback_query is not None:
-            await data["bot"].answer_callback_query(
-                event.callback_query.id, text=data["t"]("errors.slow_down")
-            )
+        if isinstance(event, Update):
+            await self._refuse(event, data, sender.id)
         return None
+
+    async def _refuse(self, update: Update, data: dict[str, Any], who: int) -> None:
+        """A button press is answered every time; a typed message once per window."""
+        bot, t = data["bot"], data["t"]
+        if update.callback_query is not None:
+            await bot.answer_callback_query(update.callback_query.id, text=t("errors.slow_down"))
+        elif update.message is not None and self._may_warn(who):
+            await bot.send_message(update.message.chat.id, t("errors.slow_down_typed"))
+
+    def _may_warn(self, key: int) -> bool:
+        now = self._clock()
+        if now - self._warned.get(key, now - self._window) < self._window:
+            return False
+        self._warned[key] = now
+        return True
 
     def _take(self, key: int) -> bool:
         now = self._clock()

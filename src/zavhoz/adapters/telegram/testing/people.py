@@ -9,7 +9,9 @@ from aiogram.types import (
     CallbackQuery,
     Chat,
     Document,
+    InlineKeyboardMarkup,
     Message,
+    MessageEntity,
     PhotoSize,
     Sticker,
     Update,
@@ -17,6 +19,7 @@ from aiogram.types import (
     Voice,
 )
 
+from zavhoz.adapters.telegram import rendered
 from zavhoz.adapters.telegram.testing.session import (
     BOT,
     RecordingSession,
@@ -134,13 +137,7 @@ class Person:
     async def press_data(self, data: str, message_id: int | None = None) -> str | None:
         """Send raw callback data, as a forged or stale button would."""
         query_id = self.world.next_callback_id()
-        message = Message(
-            message_id=message_id or 1,
-            date=datetime.now(UTC),
-            chat=self.chat,
-            from_user=BOT,
-            text="…",
-        )
+        message = self._pressed_message(message_id or 1)
         query = CallbackQuery(
             id=query_id, from_user=self.user, chat_instance="ci", message=message, data=data
         )
@@ -176,6 +173,25 @@ class Person:
             if shown.menu:
                 return shown.menu
         return []
+
+    def _pressed_message(self, message_id: int) -> Message:
+        """The message a button is on, as Telegram hands it over: its text, entities, buttons."""
+        shown = self.world.session.find(self.chat.id, message_id)
+        base: dict[str, Any] = {"text": "…"}
+        if shown is not None and not (shown.photos or shown.document):
+            text, entities = rendered.parse(shown.text)
+            markup = shown.markup if isinstance(shown.markup, InlineKeyboardMarkup) else None
+            base = {
+                "text": text,
+                "entities": [
+                    MessageEntity(type=kind, offset=offset, length=length, url=url)
+                    for kind, offset, length, url in entities
+                ],
+                "reply_markup": markup,
+            }
+        return Message(
+            message_id=message_id, date=datetime.now(UTC), chat=self.chat, from_user=BOT, **base
+        )
 
     def _find_button(self, label: str) -> tuple[Shown, str]:
         for shown in reversed(self.screens):

@@ -30,9 +30,16 @@ from aiogram.types import (
     User,
 )
 
+from zavhoz.adapters.telegram import rendered
 from zavhoz.adapters.telegram.testing import rules
 
 BOT = User(id=4242, is_bot=True, first_name="ZAVhoz", username="zavhoz_bot")
+
+
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup are"
+    " exactly the same as a current content and reply markup of the message"
+)
 
 
 class TelegramRuleBroken(AssertionError):
@@ -49,6 +56,11 @@ class Shown:
     markup: Any = None
     photos: int = 0
     document: str | None = None
+
+    def shows(self, text: str | None, markup: Any) -> bool:
+        """An edit to ``text`` (``None``: the text stays) and ``markup`` would change nothing."""
+        same_text = text is None or rendered.parse(text) == rendered.parse(self.text)
+        return same_text and rendered.buttons_of(markup) == rendered.buttons_of(self.markup)
 
     @property
     def buttons(self) -> list[InlineKeyboardButton]:
@@ -111,7 +123,22 @@ class RecordingSession(BaseSession):
             problems += _check_keyboard(markup)
         if isinstance(method, AnswerCallbackQuery):
             problems += self._check_answer(method)
+        if isinstance(method, EditMessageText | EditMessageReplyMarkup) and self._unchanged(method):
+            problems.append(NOT_MODIFIED)
         return problems
+
+    def _unchanged(self, method: EditMessageText | EditMessageReplyMarkup) -> bool:
+        """Telegram refuses an edit whose text and buttons equal what the message shows."""
+        shown = self.find(method.chat_id, method.message_id)
+        text = method.text if isinstance(method, EditMessageText) else None
+        return shown is not None and shown.shows(text, method.reply_markup)
+
+    def find(self, chat_id: Any, message_id: int | None) -> Shown | None:
+        """The message ``message_id`` of ``chat_id`` as it is shown now."""
+        if chat_id is None:
+            return None
+        here = (int(chat_id), message_id)
+        return next((s for s in self.shown if (s.chat_id, s.message_id) == here), None)
 
     def _check_markup(self, markup: str, limit: int, what: str) -> list[str]:
         problems, visible = rules.html_problems(markup)
@@ -160,11 +187,11 @@ class RecordingSession(BaseSession):
 
     def _edit(self, method: EditMessageText | EditMessageReplyMarkup) -> Message:
         assert method.chat_id is not None
-        for shown in self.shown:
-            if shown.chat_id == int(method.chat_id) and shown.message_id == method.message_id:
-                if isinstance(method, EditMessageText):
-                    shown.text = method.text or shown.text
-                shown.markup = method.reply_markup
+        shown = self.find(method.chat_id, method.message_id)
+        if shown is not None:
+            if isinstance(method, EditMessageText):
+                shown.text = method.text or shown.text
+            shown.markup = method.reply_markup
         return self._message(method.chat_id, method, method.message_id)
 
     def _message(self, chat_id: Any, method: Any, message_id: int | None = None) -> Message:

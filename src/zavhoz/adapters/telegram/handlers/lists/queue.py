@@ -34,7 +34,7 @@ async def queue(
 async def tasks(
     message: Message, user: User, t: Texts, services: Services, state: FSMContext
 ) -> None:
-    await _first_page(message, user, t, services, state, QueueView(mine=True))
+    await _first_page(message, user, t, services, state, QueueView(mine=True, tasks=True))
 
 
 async def queue_page(
@@ -67,13 +67,13 @@ async def _screen(services: Services, user: User, t: Texts, view: QueueView, num
 
     page = await load_page(load, number)
     markup = queue_keyboard(page, view, t)
-    title = "lists.tasks.title" if view.mine else "lists.queue.title"
+    title = "lists.tasks.title" if view.tasks else "lists.queue.title"
     head = [t(title, count=Html(t("requests_count", n=page.total)))]
     filters = filter_summary(view, t)
     if filters:
         head.append(t("lists.filter.summary", filters=Html(" · ".join(filters))))
     if not page.items:
-        empty = "lists.tasks.empty" if view.mine else "lists.queue.empty"
+        empty = "lists.tasks.empty" if view.tasks else "lists.queue.empty"
         return "\n".join([*head, "", t("lists.filter.nothing" if filters else empty)]), markup
     now, zone = clock_now(services), display_zone(services)
     lines = [queue_entry(t, request, now, zone) for request in page.items]

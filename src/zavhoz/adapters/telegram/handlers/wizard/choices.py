@@ -2,8 +2,8 @@
 
 from aiogram.types import Message
 
-from zavhoz.adapters.telegram.handlers.wizard.files import is_file, take_file
-from zavhoz.adapters.telegram.handlers.wizard.flow import advance, show
+from zavhoz.adapters.telegram.handlers.wizard.files import is_file, take_file, tell
+from zavhoz.adapters.telegram.handlers.wizard.flow import advance, question, show
 from zavhoz.adapters.telegram.handlers.wizard.turn import Turn
 from zavhoz.adapters.telegram.i18n import Html
 from zavhoz.adapters.telegram.views import words
@@ -28,8 +28,7 @@ async def priority_typed(turn: Turn, message: Message) -> None:
     album = turn.draft.album
     if is_file(message) and album is not None and message.media_group_id == album:
         _, note = await take_file(turn, message)
-        await turn.save()
-        await turn.say(note)
+        await tell(turn, message, *await question(turn, "priority", note))
         return
     known = message.text is not None or is_file(message)
     hint = "wizard.priority.use_buttons" if known else "wizard.unsupported"

@@ -3,8 +3,13 @@
 from aiogram.types import Message
 
 from zavhoz.adapters.telegram.errors import explain
-from zavhoz.adapters.telegram.handlers.wizard.files import is_file, take_file
-from zavhoz.adapters.telegram.handlers.wizard.flow import advance, show
+from zavhoz.adapters.telegram.handlers.wizard.files import (
+    is_file,
+    remember_album,
+    take_file,
+    tell,
+)
+from zavhoz.adapters.telegram.handlers.wizard.flow import advance, question, show
 from zavhoz.adapters.telegram.handlers.wizard.turn import Turn
 from zavhoz.domain.errors import ValidationFailed
 from zavhoz.domain.text import DESCRIPTION
@@ -26,7 +31,7 @@ async def _file_without_words(turn: Turn, message: Message) -> None:
     accepted, note = await take_file(turn, message)
     if accepted:
         note += "\n" + turn.t("wizard.description.file_kept")
-    await show(turn, "description", note)
+    await tell(turn, message, *await question(turn, "description", note))
 
 
 async def _file_with_caption(turn: Turn, message: Message, caption: str) -> None:
@@ -35,6 +40,8 @@ async def _file_with_caption(turn: Turn, message: Message, caption: str) -> None
     if accepted and message.media_group_id:
         turn.draft.album = message.media_group_id
     await _describe(turn, caption, note)
+    remember_album(turn, message)
+    await turn.save()
 
 
 async def _describe(turn: Turn, text: str, note: str | None = None) -> None:

@@ -1,6 +1,9 @@
 """Photos and documents: the attachments step, and files sent with (or after) the description."""
 
-from aiogram.types import Message
+import logging
+
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import InlineKeyboardMarkup, Message
 
 from zavhoz.adapters.telegram.errors import explain
 from zavhoz.adapters.telegram.handlers.wizard.flow import advance, show
@@ -9,6 +12,8 @@ from zavhoz.adapters.telegram.keyboards.wizard import files_keyboard
 from zavhoz.domain.attachments import MAX_ATTACHMENTS, Attachment
 from zavhoz.domain.attachments import AttachmentKind as Kind
 from zavhoz.domain.errors import ValidationFailed
+
+log = logging.getLogger("zavhoz.telegram.wizard")
 
 PHOTO_MIME = "image/jpeg"
 
@@ -20,21 +25,75 @@ def is_file(message: Message) -> bool:
 
 async def take_file(turn: Turn, message: Message) -> tuple[bool, str]:
     """Attach the message's file: whether it was accepted, and what to say ("Фото 2 из 10",
-    or why not: too big, one too many, already attached)."""
+    or why not: too big, one too many, already attached; within an album, after its count)."""
     t = turn.t
     try:
         attachment = _attachment(message)
         if turn.draft.has(attachment):
-            return False, t("wizard.files.duplicate")
+            return False, _after_count(turn, message, t("wizard.files.duplicate"))
         turn.draft.attach(attachment)
     except ValidationFailed as error:
-        return False, await explain(error, t, turn.services)
-    count = len(turn.draft.attachments)
-    key = "wizard.files.photo" if attachment.kind is Kind.PHOTO else "wizard.files.document"
+        return False, _after_count(turn, message, await explain(error, t, turn.services))
+    return True, _counted(turn, attachment.kind)
+
+
+def _counted(turn: Turn, kind: Kind) -> str:
+    """«🖼 Фото 3 из 10» (and that it is the maximum)."""
+    count, t = len(turn.draft.attachments), turn.t
+    key = "wizard.files.photo" if kind is Kind.PHOTO else "wizard.files.document"
     counted = t(key, n=count, limit=MAX_ATTACHMENTS)
     if count >= MAX_ATTACHMENTS:
         counted += "\n" + t("wizard.files.full")
-    return True, counted
+    return counted
+
+
+def _after_count(turn: Turn, message: Message, refusal: str) -> str:
+    """An album is answered by one message: a refused photo keeps the count shown above."""
+    kinds = [a.kind for a in turn.draft.files()]
+    if message.media_group_id is None or not kinds:
+        return refusal
+    return _counted(turn, kinds[-1]) + "\n" + refusal
+
+
+async def tell(turn: Turn, message: Message, text: str, markup: InlineKeyboardMarkup) -> None:
+    """Answer a file; the rest of its album changes that answer: one message per album."""
+    album = message.media_group_id
+    if album is not None and await _recount(turn, album, text, markup):
+        return
+    await turn.ask(text, markup)
+    if album is not None:
+        turn.data["album_answer"] = [album, turn.data["prompt"], text]
+        await turn.save()
+
+
+async def _recount(turn: Turn, album: str, text: str, markup: InlineKeyboardMarkup) -> bool:
+    """Change the album's answer, if it is still the newest question (unchanged: no edit)."""
+    prompt, answered = turn.data.get("prompt"), turn.data.get("album_answer")
+    if not isinstance(prompt, int) or not answered or answered[:2] != [album, prompt]:
+        return False
+    if answered[2] != text and not await _redraw(turn, prompt, text, markup):
+        return False
+    turn.data["album_answer"] = [album, prompt, text]
+    await turn.save()
+    return True
+
+
+def remember_album(turn: Turn, message: Message) -> None:
+    """The question just asked answers this file: the rest of its album will change it."""
+    album = message.media_group_id
+    if album is not None:
+        turn.data["album_answer"] = [album, turn.data.get("prompt"), None]
+
+
+async def _redraw(turn: Turn, prompt: int, text: str, markup: InlineKeyboardMarkup) -> bool:
+    try:
+        await turn.bot.edit_message_text(
+            text, chat_id=turn.chat_id, message_id=prompt, reply_markup=markup
+        )
+    except TelegramBadRequest as error:
+        log.info("asking anew: could not change message %s: %s", prompt, error)
+        return False
+    return True
 
 
 async def files_typed(turn: Turn, message: Message) -> None:
@@ -47,7 +106,7 @@ async def files_typed(turn: Turn, message: Message) -> None:
     if accepted and message.caption:
         note += "\n" + t("wizard.files.caption_ignored")
     count = len(turn.draft.attachments)
-    await turn.ask(note, files_keyboard(t, count, editing=turn.editing))
+    await tell(turn, message, note, files_keyboard(t, count, editing=turn.editing))
 
 
 async def files_button(turn: Turn, value: str) -> None:

@@ -1,7 +1,7 @@
 """Moving through the steps: a fresh draft, the next step, back to the card, asking a question."""
 
 from zavhoz.adapters.telegram.callbacks import WizardCb
-from zavhoz.adapters.telegram.handlers.wizard.questions import QUESTIONS
+from zavhoz.adapters.telegram.handlers.wizard.questions import QUESTIONS, Question
 from zavhoz.adapters.telegram.handlers.wizard.turn import STATE_OF, STEPS, Turn
 from zavhoz.adapters.telegram.keyboards.wizard import draft_choice
 from zavhoz.domain.rooms import Room
@@ -43,5 +43,10 @@ async def back_to_card(turn: Turn, note: str | None = None) -> None:
 
 async def show(turn: Turn, step: str, note: str | None = None) -> None:
     """Ask ``step``'s question again (``note`` first: what went wrong, what was kept)."""
+    await turn.ask(*await question(turn, step, note))
+
+
+async def question(turn: Turn, step: str, note: str | None = None) -> Question:
+    """``step``'s question with ``note`` above it."""
     text, markup = await QUESTIONS[step](turn)
-    await turn.ask(f"{note}\n\n{text}" if note else text, markup)
+    return (f"{note}\n\n{text}" if note else text), markup

@@ -28,6 +28,8 @@ def filter_summary(view: QueueView, t: Texts) -> list[str]:
     """The active filters, for the queue's header."""
     values = [(field, getattr(view, field)) for field in QueueView.FIELDS]
     parts = [field_value(t, field, value) for field, value in values if value is not None]
+    if view.mine and not view.tasks:
+        parts.append(t("lists.filter.mine_word"))
     if view.overdue:
         parts.append(t("lists.filter.overdue_word"))
     return parts

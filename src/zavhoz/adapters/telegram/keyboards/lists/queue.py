@@ -23,7 +23,7 @@ def queue_keyboard(page: Page[Request], view: QueueView, t: Texts) -> InlineKeyb
     rows += [pickers[:2], pickers[2:]]
     rows.append(
         [
-            _toggle(t, "lists.filter.mine", view.mine, attrs.evolve(view, mine=not view.mine)),
+            _toggle(t, "lists.filter.mine", view.mine, view.toggled_mine()),
             _toggle(
                 t,
                 "lists.filter.overdue",

@@ -1,7 +1,8 @@
 """What the queue shows, and its compact form in the buttons' data.
 
 The filter travels in ``ListCb.flt`` as five characters (``QueueView.pack``):
-status, priority, category, "assigned to me", overdue.
+status, priority, category, "assigned to me" (``0`` no, ``1`` the «👷 Мои задачи» screen,
+``2`` the queue's «Мои» filter), overdue.
 """
 
 from collections.abc import Mapping
@@ -57,12 +58,15 @@ class QueueView:
     category: Category | None = None
     mine: bool = False
     overdue: bool = False
+    tasks: bool = False
+    """Opened as «👷 Мои задачи» (always ``mine``); the queue's «Мои» filter keeps the queue."""
 
     FIELDS: ClassVar[tuple[str, ...]] = ("status", "priority", "category")
 
     def pack(self) -> str:
         fields = (_code(CHOICES[field], getattr(self, field)) for field in self.FIELDS)
-        return "".join((*fields, "1" if self.mine else "0", "1" if self.overdue else "0"))
+        mine = "1" if self.tasks else "2" if self.mine else "0"
+        return "".join((*fields, mine, "1" if self.overdue else "0"))
 
     @classmethod
     def unpack(cls, flt: str) -> "QueueView":
@@ -72,8 +76,9 @@ class QueueView:
             status=STATUSES.get(code[0]),
             priority=PRIORITIES.get(code[1]),
             category=CATEGORIES.get(code[2]),
-            mine=code[3] == "1",
+            mine=code[3] in ("1", "2"),
             overdue=code[4] == "1",
+            tasks=code[3] == "1",
         )
 
     def query(self) -> QueueFilter:
@@ -91,7 +96,12 @@ class QueueView:
         return attrs.evolve(self, **change)
 
     def cleared(self) -> "QueueView":
-        return QueueView(mine=self.mine)
+        """Everything of the screen it is: the queue, or «Мои задачи»."""
+        return QueueView(mine=self.tasks, tasks=self.tasks)
+
+    def toggled_mine(self) -> "QueueView":
+        """«Мои» pressed: the queue's filter (leaving «Мои задачи» shows the queue)."""
+        return attrs.evolve(self, mine=not self.mine, tasks=False)
 
 
 def _code(table: Mapping[str, object], value: object) -> str:
