@@ -67,7 +67,7 @@ def test_the_command_line_upgrades_and_reports(
     monkeypatch.setenv("ZAVHOZ_DATABASE_URL", url)
     assert main(["db", "upgrade"]) == 0
     assert main(["db", "current"]) == 0
-    assert "0002 (head)" in capsys.readouterr().out
+    assert "0003 (head)" in capsys.readouterr().out
     assert main(["db", "downgrade", "base"]) == 0
     assert _inspect(url, _tables) == set()
 

@@ -22,6 +22,7 @@ from zavhoz.adapters.notifications.lifecycle import Sleep
 from zavhoz.adapters.observability import metered_uow_factory
 from zavhoz.adapters.persistence.sqlalchemy import create_engine, sql_uow_factory
 from zavhoz.adapters.persistence.sqlalchemy.export import SqlExportSource
+from zavhoz.adapters.persistence.sqlalchemy.remembered import SqlRemembered
 from zavhoz.adapters.persistence.sqlalchemy.statistics import SqlStatisticsSource
 from zavhoz.adapters.reports.charts import MatplotlibCharts
 from zavhoz.adapters.reports.spreadsheet import InMemorySpreadsheet
@@ -34,6 +35,7 @@ from zavhoz.application.ports import Clock, UnitOfWorkFactory
 from zavhoz.application.queries.export_requests import ExportRequests
 from zavhoz.application.queries.get_statistics import GetStatistics
 from zavhoz.application.settings import WorkflowSettings
+from zavhoz.application.use_cases.import_rooms import ImportRooms
 from zavhoz.application.use_cases.scan_sla import ScanSla
 from zavhoz.application.use_cases.send_daily_digest import SendDailyDigest
 from zavhoz.main.background import Background
@@ -121,6 +123,8 @@ def build_scheduler(
 
 
 class Container(containers.DeclarativeContainer):
+    """Singletons for what lives as long as the process; Factories for what one call uses."""
+
     settings = providers.Dependency(instance_of=Settings)
 
     engine = providers.Singleton(create_engine, settings.provided.database_url)
@@ -130,6 +134,8 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     workflow = providers.Singleton(workflow_settings, settings)
     services = providers.Singleton(build_services, uow_factory, clock, workflow)
+    import_rooms = providers.Factory(ImportRooms, uow_factory, clock, workflow)
+    remembered = providers.Singleton(SqlRemembered, engine)
 
     translator = providers.Singleton(Translator, default=settings.provided.default_locale)
     storage = providers.Singleton(fsm_storage, settings.provided.redis_url)
@@ -179,3 +185,14 @@ class Container(containers.DeclarativeContainer):
 
 def build_container(settings: Settings) -> Container:
     return Container(settings=settings)
+
+
+async def shut_down(container: Container) -> None:
+    """Close the Bot API session, the FSM storage and the database engine, in that order.
+
+    Building one not yet built to close it is cheap: none of them connects before its first use.
+    """
+    if container.settings().bot_token is not None:
+        await container.bot().session.close()
+    await container.storage().close()
+    await container.engine().dispose()
