@@ -459,15 +459,61 @@ def test_db_commands_read_the_database_from_dotenv(
     assert not (tmp_path / "zavhoz.db").exists()
 
 
+@pytest.mark.parametrize("command", ["run", "worker"])
+@pytest.mark.parametrize("where", ["postgres", "sqlite"])
 def test_an_unreachable_database_is_one_clear_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    command: str,
+    where: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    nowhere = f"postgresql+asyncpg://postgres@127.0.0.1:{unused_port()}/zavhoz"
-    settings = settings_for(tmp_path, log_level="WARNING").model_copy(
-        update={"database_url": nowhere}
+    nowhere = {
+        "postgres": f"postgresql+asyncpg://postgres@127.0.0.1:{unused_port()}/zavhoz",
+        "sqlite": f"sqlite+aiosqlite:///{tmp_path / 'no' / 'such' / 'folder.db'}",
+    }[where]
+    monkeypatch.setenv("ZAVHOZ_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("ZAVHOZ_DATABASE_URL", nowhere)
+    monkeypatch.setenv("ZAVHOZ_LOG_LEVEL", "WARNING")
+
+    assert main([command]) == 2
+    out, err = capsys.readouterr()
+    assert err.startswith("zavhoz: cannot reach the database (ZAVHOZ_DATABASE_URL):")
+    assert err.count("\n") == 1
+    assert "Traceback" not in out + err
+
+
+@pytest.mark.parametrize("command", ["run", "worker"])
+def test_an_unreachable_database_without_migrating_is_one_clear_line(
+    command: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ZAVHOZ_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv(
+        "ZAVHOZ_DATABASE_URL", f"postgresql+asyncpg://postgres@127.0.0.1:{unused_port()}/zavhoz"
     )
-    assert bot_main.main(settings) == 2
+    assert main([command, "--no-migrate"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("zavhoz: cannot reach the database (ZAVHOZ_DATABASE_URL):")
     assert err.count("\n") == 1
-    assert "Traceback" not in err
+
+
+def test_the_worker_process_with_the_database_down_exits_2_without_a_traceback(
+    tmp_path: Path,
+) -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("ZAVHOZ_")}
+    environment["ZAVHOZ_BOT_TOKEN"] = TOKEN
+    environment["ZAVHOZ_DATABASE_URL"] = (
+        f"postgresql+asyncpg://postgres@127.0.0.1:{unused_port()}/zavhoz"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-m", "zavhoz", "worker"],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert finished.returncode == 2
+    assert finished.stderr.count("\n") == 1, finished.stderr
+    assert finished.stderr.startswith("zavhoz: cannot reach the database")

@@ -8,6 +8,7 @@ API session and the database engine, in that order.
 """
 
 import asyncio
+import logging
 import secrets
 import sys
 from collections.abc import Callable, Coroutine
@@ -25,6 +26,8 @@ from zavhoz.main.observability import setup_observability
 from zavhoz.main.settings import Settings
 
 __all__ = ["TOKEN_REFUSED", "check_token", "main", "run", "work", "work_main"]
+
+log = logging.getLogger("zavhoz.main")
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
