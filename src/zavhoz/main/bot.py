@@ -117,9 +117,7 @@ async def run(
     """The whole life of the bot; ``stop`` stands in for SIGTERM in tests."""
     settings = container.settings()
     bot, dispatcher = container.bot(), container.dispatcher()
-    life = lifespan(
-        container, migrate=migrate, background=settings.run_worker, prepare=prepare_bot
-    )
+    life = lifespan(container, migrate=migrate, background=settings.run_worker, prepare=prepare_bot)
     async with life as server:
         if settings.webhook_url:
             await serve_webhook(bot, dispatcher, settings, stop, extend=server.attach)

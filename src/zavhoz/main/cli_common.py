@@ -58,7 +58,10 @@ def open_container(configured: Settings | None = None) -> "Container":
 def with_container(
     work: Callable[["Container"], Awaitable[T]], configured: Settings | None = None
 ) -> T:
-    """Run ``work`` on the configured container, then close the database and the Bot API."""
+    """Run ``work`` on the configured container, then close the database and the Bot API.
+
+    A failure of the database is one line; ``work`` turns its own ``OSError``s (files) into
+    ``CommandError``s."""
     from zavhoz.main.container import shut_down
 
     container = open_container(configured)
@@ -66,7 +69,7 @@ def with_container(
     async def run() -> T:
         try:
             return await work(container)
-        except SQLAlchemyError as error:
+        except (SQLAlchemyError, OSError) as error:
             raise CommandError(database_problem(error)) from None
         finally:
             await shut_down(container)
@@ -74,7 +77,7 @@ def with_container(
     return asyncio.run(run())
 
 
-def database_problem(error: SQLAlchemyError) -> str:
+def database_problem(error: SQLAlchemyError | OSError) -> str:
     reason = str(getattr(error, "orig", None) or error).splitlines()[0]
     return f"cannot read the database ({reason}); is it upgraded? zavhoz db upgrade"
 

@@ -58,6 +58,9 @@ class MissingToken(StartupError):
         super().__init__(TOKEN_HELP)
 
 
+BOT_USERNAME = "bot_username"
+"""Where each start remembers the bot's username, so `zavhoz qr` needs no ``--bot`` after it."""
+
 REMEMBER_USERS_FOR = 3.0
 """Seconds an active person is trusted without a registration transaction (the core re-checks)."""
 

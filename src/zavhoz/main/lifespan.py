@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError
 
 from zavhoz.adapters.persistence.sqlalchemy.migrations import upgrade_engine
 from zavhoz.main.background import Background
-from zavhoz.main.container import Container, StartupError, shut_down
+from zavhoz.main.container import BOT_USERNAME, Container, StartupError, shut_down
 from zavhoz.main.observability import MetricsServer, metrics_server
 
 log = logging.getLogger("zavhoz.main")
@@ -70,10 +70,6 @@ async def reach_database(container: Container, *, migrate: bool) -> None:
         ) from None
 
 
-BOT_USERNAME = "bot_username"
-"""The key under which the last start remembers the bot's username (for `zavhoz qr`)."""
-
-
 @contextlib.asynccontextmanager
 async def lifespan(
     container: Container, *, migrate: bool, background: bool, prepare: Prepare | None = None
@@ -83,8 +79,7 @@ async def lifespan(
     tasks: Background | None = None
     try:
         await reach_database(container, migrate=migrate)
-        username = await check_token(bot)
-        await container.remembered().remember(BOT_USERNAME, username)
+        await container.remembered().remember(BOT_USERNAME, await check_token(bot))
         if prepare is not None:
             await prepare(container, bot)
         if background:

@@ -13,9 +13,7 @@ class SqlRemembered:
 
     async def recall(self, key: str) -> str | None:
         async with AsyncSession(self.engine) as session:
-            found = await session.execute(
-                select(remembered.c.value).where(remembered.c.key == key)
-            )
+            found = await session.execute(select(remembered.c.value).where(remembered.c.key == key))
             return found.scalar_one_or_none()
 
     async def remember(self, key: str, value: str) -> None:
