@@ -27,9 +27,10 @@ from tests.integration.conftest import sqlite_url
 from tests.integration.fake_bot_api import FakeBotApi, start_update
 from zavhoz.adapters.clock import FakeClock
 from zavhoz.adapters.persistence.memory import MemoryDatabase, memory_uow_factory
-from zavhoz.adapters.persistence.sqlalchemy import create_engine
+from zavhoz.adapters.persistence.sqlalchemy import create_engine, sql_uow_factory
 from zavhoz.adapters.telegram.testing import RecordingSession, World
 from zavhoz.domain.ids import UserId
+from zavhoz.domain.rooms import Room
 from zavhoz.domain.users import Role
 from zavhoz.main import bot as bot_main
 from zavhoz.main.bot import SECRET_HEADER, TOKEN_REFUSED, run, webhook_app
@@ -293,6 +294,37 @@ async def test_run_without_migrating_leaves_the_database_alone(
     with pytest.raises(Exception, match="no such table"):
         await within(run(container, migrate=False))
     assert await schema_head(tmp_path) is None
+
+
+async def test_qr_needs_no_bot_after_the_first_run(
+    tmp_path: Path,
+    api: FakeBotApi,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("ZAVHOZ_DATABASE_URL", sqlite_url(tmp_path))  # and no token
+    qr = ["qr", "--room", "gym", "--out", "gym.png"]
+    assert await asyncio.to_thread(main, ["db", "upgrade"]) == 0
+    engine = create_engine(sqlite_url(tmp_path))
+    async with sql_uow_factory(engine)() as uow:
+        await uow.rooms.upsert(Room.create("gym", "Спортзал"))
+        await uow.commit()
+    await engine.dispose()
+    assert await asyncio.to_thread(main, qr) == 1, "before the first run: --bot or a token"
+    assert "--bot USERNAME" in capsys.readouterr().err
+
+    stop = asyncio.Event()
+    running = asyncio.create_task(
+        run(build_container(settings_for(tmp_path, telegram_api_url=api.url)), stop=stop)
+    )
+    await within(api.polling.wait())
+    stop.set()
+    await within(running)
+
+    asked = len(api.calls)
+    assert await asyncio.to_thread(main, qr) == 0
+    assert capsys.readouterr().out == "gym.png: QR codes of room gym opening @zavhoz_bot\n"
+    assert len(api.calls) == asked, "remembered from the run, not asked again"
 
 
 async def test_a_refused_token_is_one_clear_line(tmp_path: Path) -> None:
