@@ -1,10 +1,10 @@
-"""`zavhoz run`: start-up (migrations, admins, commands), long polling or a webhook, clean exit;
-`zavhoz worker`: notification delivery, the SLA scan and the digest alone.
+"""`zavhoz run`: admins and commands, long polling or a webhook, clean exit; `zavhoz worker`:
+notification delivery, the SLA scan and the digest alone. Both live through ``lifespan``.
 
 `zavhoz run` delivers notifications beside the updates (unless ``ZAVHOZ_RUN_WORKER=false``).
 SIGTERM or SIGINT stops taking new updates, lets the ones in flight finish, stops the worker and
-the scheduler (the sends in flight finish and are marked), then closes the FSM storage, the Bot
-API session and the database engine, in that order.
+the scheduler (the sends in flight finish and are marked), then closes the Bot API session, the
+FSM storage and the database engine, in that order.
 """
 
 import asyncio
@@ -19,7 +19,6 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
 from zavhoz.adapters.telegram.commands import set_commands
-from zavhoz.application.use_cases.bootstrap_admins import BootstrapAdmins
 from zavhoz.main.container import Container, StartupError, build_container
 from zavhoz.main.lifespan import TOKEN_REFUSED, check_token, lifespan, signals_set
 from zavhoz.main.observability import setup_observability
@@ -45,7 +44,7 @@ def webhook_app(dispatcher: Dispatcher, bot: Bot, path: str, secret: str) -> web
 
 async def prepare_bot(container: Container, bot: Bot) -> None:
     """Before the first update: the admins of the settings, the command lists, the drain."""
-    await BootstrapAdmins(container.uow_factory(), container.clock(), container.workflow())()
+    await container.bootstrap_admins()()
     workers = await container.services().executors()
     await set_commands(bot, container.translator(), [worker.user.id for worker in workers])
     container.in_flight().install(container.dispatcher())

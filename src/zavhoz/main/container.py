@@ -35,12 +35,13 @@ from zavhoz.application.ports import Clock, UnitOfWorkFactory
 from zavhoz.application.queries.export_requests import ExportRequests
 from zavhoz.application.queries.get_statistics import GetStatistics
 from zavhoz.application.settings import WorkflowSettings
+from zavhoz.application.use_cases.bootstrap_admins import BootstrapAdmins
 from zavhoz.application.use_cases.import_rooms import ImportRooms
 from zavhoz.application.use_cases.scan_sla import ScanSla
 from zavhoz.application.use_cases.send_daily_digest import SendDailyDigest
 from zavhoz.main.background import Background
 from zavhoz.main.in_flight import InFlight
-from zavhoz.main.observability import build_metrics, update_metrics_middleware
+from zavhoz.main.observability import build_metrics, metrics_server, update_metrics_middleware
 from zavhoz.main.settings import TOKEN_HELP, Settings
 
 FSM_PREFIX = "zavhoz"
@@ -138,6 +139,7 @@ class Container(containers.DeclarativeContainer):
     workflow = providers.Singleton(workflow_settings, settings)
     services = providers.Singleton(build_services, uow_factory, clock, workflow)
     import_rooms = providers.Factory(ImportRooms, uow_factory, clock, workflow)
+    bootstrap_admins = providers.Factory(BootstrapAdmins, uow_factory, clock, workflow)
     remembered = providers.Singleton(SqlRemembered, engine)
 
     translator = providers.Singleton(Translator, default=settings.provided.default_locale)
@@ -184,6 +186,15 @@ class Container(containers.DeclarativeContainer):
     )
     scheduler = providers.Singleton(build_scheduler, uow_factory, clock, workflow, settings, sleep)
     background = providers.Singleton(Background, delivery_worker, scheduler)
+    metrics_server = providers.Factory(
+        metrics_server,
+        settings,
+        metrics,
+        engine=engine,
+        uow_factory=uow_factory,
+        clock=clock,
+    )
+    """The endpoints of one process; ``background=`` the tasks it runs, if any."""
 
 
 def build_container(settings: Settings) -> Container:

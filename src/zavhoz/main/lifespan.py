@@ -25,7 +25,7 @@ from sqlalchemy.exc import DBAPIError
 from zavhoz.adapters.persistence.sqlalchemy.migrations import upgrade_engine
 from zavhoz.main.background import Background
 from zavhoz.main.container import BOT_USERNAME, Container, StartupError, shut_down
-from zavhoz.main.observability import MetricsServer, metrics_server
+from zavhoz.main.observability import MetricsServer
 
 log = logging.getLogger("zavhoz.main")
 
@@ -85,23 +85,12 @@ async def lifespan(
         if background:
             tasks = container.background()
             tasks.start()
-        async with _metrics_server(container, tasks) as server:
+        async with container.metrics_server(background=tasks) as server:
             yield server
     finally:
         if tasks is not None:
             await tasks.stop()
         await shut_down(container)
-
-
-def _metrics_server(container: Container, background: Background | None) -> MetricsServer:
-    return metrics_server(
-        container.settings(),
-        container.metrics(),
-        engine=container.engine(),
-        background=background,
-        uow_factory=container.uow_factory(),
-        clock=container.clock(),
-    )
 
 
 @contextlib.contextmanager
