@@ -78,3 +78,27 @@ async def test_the_application_upgrades_on_its_own_connection(tmp_path: Path) ->
     async with engine.connect() as connection:
         assert await connection.run_sync(_tables) == set(metadata.tables)
     await engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "says"),
+    [
+        (["db", "upgrade"], 1, "zavhoz: cannot reach the database (ZAVHOZ_DATABASE_URL): "),
+        (["db", "current"], 1, "zavhoz: cannot reach the database (ZAVHOZ_DATABASE_URL): "),
+        (["db", "upgrade", "nope"], 2, "zavhoz: Can't locate revision identified by 'nope'"),
+    ],
+)
+def test_the_command_line_says_what_went_wrong_in_one_line(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    code: int,
+    says: str,
+) -> None:
+    folder = tmp_path if code == 2 else tmp_path / "no" / "such" / "folder"
+    monkeypatch.setenv("ZAVHOZ_DATABASE_URL", sqlite_url(folder))
+    assert main(argv) == code
+    err = capsys.readouterr().err
+    assert err.startswith(says)
+    assert err.count("\n") == 1

@@ -5,12 +5,22 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC
 
+from alembic.util import CommandError as AlembicError
+from sqlalchemy.exc import DBAPIError
+
 from zavhoz import __version__
 from zavhoz.adapters.persistence.sqlalchemy import migrations
 from zavhoz.application.delivery import DeadLetter
 from zavhoz.application.ports import UnitOfWorkFactory
 from zavhoz.main import cli_export, cli_rooms, cli_stats, cli_users
-from zavhoz.main.cli_common import WRONG, run_command, settings, with_container
+from zavhoz.main.cli_common import (
+    WRONG,
+    CommandError,
+    first_line,
+    run_command,
+    settings,
+    with_container,
+)
 from zavhoz.main.settings import TOKEN_HELP
 
 
@@ -40,7 +50,15 @@ SCHEMA: dict[str, Callable[[str, str | None], None]] = {
 
 def _db(arguments: argparse.Namespace) -> int:
     def body() -> int:
-        SCHEMA[arguments.action](settings().database_url, arguments.revision)
+        url = settings().database_url
+        try:
+            SCHEMA[arguments.action](url, arguments.revision)
+        except AlembicError as error:  # e.g. a revision that does not exist
+            raise CommandError(str(error), WRONG) from None
+        except (OSError, DBAPIError) as error:
+            raise CommandError(
+                f"cannot reach the database (ZAVHOZ_DATABASE_URL): {first_line(error)}"
+            ) from None
         return 0
 
     return run_command(body)

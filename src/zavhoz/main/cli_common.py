@@ -78,8 +78,12 @@ def with_container(
 
 
 def database_problem(error: SQLAlchemyError | OSError) -> str:
-    reason = str(getattr(error, "orig", None) or error).splitlines()[0]
-    return f"cannot read the database ({reason}); is it upgraded? zavhoz db upgrade"
+    return f"cannot read the database ({first_line(error)}); is it upgraded? zavhoz db upgrade"
+
+
+def first_line(error: Exception) -> str:
+    """The driver's own reason when SQLAlchemy wraps one, on one line."""
+    return str(getattr(error, "orig", None) or error).splitlines()[0]
 
 
 def parse_date(text: str) -> date:
