@@ -49,22 +49,14 @@ def settings() -> Settings:
         raise CommandError(str(error), WRONG) from None
 
 
-def open_container(configured: Settings | None = None) -> "Container":
-    from zavhoz.main.container import build_container
-
-    return build_container(configured or settings())
-
-
-def with_container(
-    work: Callable[["Container"], Awaitable[T]], configured: Settings | None = None
-) -> T:
+def with_container(work: Callable[["Container"], Awaitable[T]]) -> T:
     """Run ``work`` on the configured container, then close the database and the Bot API.
 
     A failure of the database is one line; ``work`` turns its own ``OSError``s (files) into
     ``CommandError``s."""
-    from zavhoz.main.container import shut_down
+    from zavhoz.main.container import build_container, shut_down
 
-    container = open_container(configured)
+    container = build_container(settings())
 
     async def run() -> T:
         try:
