@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp.test_utils import unused_port
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -96,8 +97,8 @@ def test_the_command_line_says_what_went_wrong_in_one_line(
     code: int,
     says: str,
 ) -> None:
-    folder = tmp_path if code == 2 else tmp_path / "no" / "such" / "folder"
-    monkeypatch.setenv("ZAVHOZ_DATABASE_URL", sqlite_url(folder))
+    nowhere = f"postgresql+asyncpg://postgres@127.0.0.1:{unused_port()}/zavhoz"
+    monkeypatch.setenv("ZAVHOZ_DATABASE_URL", sqlite_url(tmp_path) if code == 2 else nowhere)
     assert main(argv) == code
     err = capsys.readouterr().err
     assert err.startswith(says)
