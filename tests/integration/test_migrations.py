@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp.test_utils import unused_port
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -67,7 +68,7 @@ def test_the_command_line_upgrades_and_reports(
     monkeypatch.setenv("ZAVHOZ_DATABASE_URL", url)
     assert main(["db", "upgrade"]) == 0
     assert main(["db", "current"]) == 0
-    assert "0002 (head)" in capsys.readouterr().out
+    assert "0003 (head)" in capsys.readouterr().out
     assert main(["db", "downgrade", "base"]) == 0
     assert _inspect(url, _tables) == set()
 
@@ -78,3 +79,27 @@ async def test_the_application_upgrades_on_its_own_connection(tmp_path: Path) ->
     async with engine.connect() as connection:
         assert await connection.run_sync(_tables) == set(metadata.tables)
     await engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "says"),
+    [
+        (["db", "upgrade"], 1, "zavhoz: cannot reach the database (ZAVHOZ_DATABASE_URL): "),
+        (["db", "current"], 1, "zavhoz: cannot reach the database (ZAVHOZ_DATABASE_URL): "),
+        (["db", "upgrade", "nope"], 2, "zavhoz: Can't locate revision identified by 'nope'"),
+    ],
+)
+def test_the_command_line_says_what_went_wrong_in_one_line(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    code: int,
+    says: str,
+) -> None:
+    nowhere = f"postgresql+asyncpg://postgres@127.0.0.1:{unused_port()}/zavhoz"
+    monkeypatch.setenv("ZAVHOZ_DATABASE_URL", sqlite_url(tmp_path) if code == 2 else nowhere)
+    assert main(argv) == code
+    err = capsys.readouterr().err
+    assert err.startswith(says)
+    assert err.count("\n") == 1

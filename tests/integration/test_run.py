@@ -27,9 +27,10 @@ from tests.integration.conftest import sqlite_url
 from tests.integration.fake_bot_api import FakeBotApi, start_update
 from zavhoz.adapters.clock import FakeClock
 from zavhoz.adapters.persistence.memory import MemoryDatabase, memory_uow_factory
-from zavhoz.adapters.persistence.sqlalchemy import create_engine
+from zavhoz.adapters.persistence.sqlalchemy import create_engine, sql_uow_factory
 from zavhoz.adapters.telegram.testing import RecordingSession, World
 from zavhoz.domain.ids import UserId
+from zavhoz.domain.rooms import Room
 from zavhoz.domain.users import Role
 from zavhoz.main import bot as bot_main
 from zavhoz.main.bot import SECRET_HEADER, TOKEN_REFUSED, run, webhook_app
@@ -295,6 +296,37 @@ async def test_run_without_migrating_leaves_the_database_alone(
     assert await schema_head(tmp_path) is None
 
 
+async def test_qr_needs_no_bot_after_the_first_run(
+    tmp_path: Path,
+    api: FakeBotApi,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("ZAVHOZ_DATABASE_URL", sqlite_url(tmp_path))  # and no token
+    qr = ["qr", "--room", "gym", "--out", "gym.png"]
+    assert await asyncio.to_thread(main, ["db", "upgrade"]) == 0
+    engine = create_engine(sqlite_url(tmp_path))
+    async with sql_uow_factory(engine)() as uow:
+        await uow.rooms.upsert(Room.create("gym", "Спортзал"))
+        await uow.commit()
+    await engine.dispose()
+    assert await asyncio.to_thread(main, qr) == 1, "before the first run: --bot or a token"
+    assert "--bot USERNAME" in capsys.readouterr().err
+
+    stop = asyncio.Event()
+    running = asyncio.create_task(
+        run(build_container(settings_for(tmp_path, telegram_api_url=api.url)), stop=stop)
+    )
+    await within(api.polling.wait())
+    stop.set()
+    await within(running)
+
+    asked = len(api.calls)
+    assert await asyncio.to_thread(main, qr) == 0
+    assert capsys.readouterr().out == "gym.png: QR codes of room gym opening @zavhoz_bot\n"
+    assert len(api.calls) == asked, "remembered from the run, not asked again"
+
+
 async def test_a_refused_token_is_one_clear_line(tmp_path: Path) -> None:
     async with FakeBotApi(token_ok=False) as api:
         container = build_container(settings_for(tmp_path, telegram_api_url=api.url))
@@ -459,15 +491,61 @@ def test_db_commands_read_the_database_from_dotenv(
     assert not (tmp_path / "zavhoz.db").exists()
 
 
+@pytest.mark.parametrize("command", ["run", "worker"])
+@pytest.mark.parametrize("where", ["postgres", "sqlite"])
 def test_an_unreachable_database_is_one_clear_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    command: str,
+    where: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    nowhere = f"postgresql+asyncpg://postgres@127.0.0.1:{unused_port()}/zavhoz"
-    settings = settings_for(tmp_path, log_level="WARNING").model_copy(
-        update={"database_url": nowhere}
+    nowhere = {
+        "postgres": f"postgresql+asyncpg://postgres@127.0.0.1:{unused_port()}/zavhoz",
+        "sqlite": f"sqlite+aiosqlite:///{tmp_path / 'no' / 'such' / 'folder.db'}",
+    }[where]
+    monkeypatch.setenv("ZAVHOZ_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("ZAVHOZ_DATABASE_URL", nowhere)
+    monkeypatch.setenv("ZAVHOZ_LOG_LEVEL", "WARNING")
+
+    assert main([command]) == 2
+    out, err = capsys.readouterr()
+    assert err.startswith("zavhoz: cannot reach the database (ZAVHOZ_DATABASE_URL):")
+    assert err.count("\n") == 1
+    assert "Traceback" not in out + err
+
+
+@pytest.mark.parametrize("command", ["run", "worker"])
+def test_an_unreachable_database_without_migrating_is_one_clear_line(
+    command: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ZAVHOZ_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv(
+        "ZAVHOZ_DATABASE_URL", f"postgresql+asyncpg://postgres@127.0.0.1:{unused_port()}/zavhoz"
     )
-    assert bot_main.main(settings) == 2
+    assert main([command, "--no-migrate"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("zavhoz: cannot reach the database (ZAVHOZ_DATABASE_URL):")
     assert err.count("\n") == 1
-    assert "Traceback" not in err
+
+
+def test_the_worker_process_with_the_database_down_exits_2_without_a_traceback(
+    tmp_path: Path,
+) -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("ZAVHOZ_")}
+    environment["ZAVHOZ_BOT_TOKEN"] = TOKEN
+    environment["ZAVHOZ_DATABASE_URL"] = (
+        f"postgresql+asyncpg://postgres@127.0.0.1:{unused_port()}/zavhoz"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-m", "zavhoz", "worker"],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert finished.returncode == 2
+    assert finished.stderr.count("\n") == 1, finished.stderr
+    assert finished.stderr.startswith("zavhoz: cannot reach the database")

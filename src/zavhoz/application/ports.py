@@ -131,3 +131,11 @@ class UnitOfWork(Protocol):
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self) -> UnitOfWork: ...
+
+
+class Remembered(Protocol):
+    """Small facts one process leaves for the others, e.g. the bot's username for `zavhoz qr`."""
+
+    async def recall(self, key: str) -> str | None: ...
+
+    async def remember(self, key: str, value: str) -> None: ...

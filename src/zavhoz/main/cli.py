@@ -1,62 +1,67 @@
 """The ``zavhoz`` command line."""
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC
 
+from alembic.util import CommandError as AlembicError
+from sqlalchemy.exc import DBAPIError
+
 from zavhoz import __version__
-from zavhoz.adapters.persistence.sqlalchemy import create_engine, migrations, sql_uow_factory
-from zavhoz.adapters.persistence.sqlalchemy.engine import DEFAULT_URL
+from zavhoz.adapters.persistence.sqlalchemy import migrations
 from zavhoz.application.delivery import DeadLetter
 from zavhoz.application.ports import UnitOfWorkFactory
 from zavhoz.main import cli_export, cli_rooms, cli_stats, cli_users
-from zavhoz.main.settings import (
-    TOKEN_HELP,
-    ConfigurationError,
-    DatabaseSettings,
-    Settings,
-    load_settings,
+from zavhoz.main.cli_common import (
+    WRONG,
+    CommandError,
+    first_line,
+    run_command,
+    settings,
+    with_container,
 )
+from zavhoz.main.settings import TOKEN_HELP
 
 
-def database_url() -> str:
-    """``ZAVHOZ_DATABASE_URL`` from the environment or ``.env``, else the embedded default."""
-    return DatabaseSettings().database_url or DEFAULT_URL
+def _process(arguments: argparse.Namespace) -> int:
+    """`zavhoz run` and `zavhoz worker`: a bad setting or no token is one line and exit 2."""
+
+    def body() -> int:
+        configured = settings()
+        if configured.bot_token is None:
+            print(TOKEN_HELP, file=sys.stderr)
+            return WRONG
+        from zavhoz.main import bot  # aiogram takes seconds to import: only when it will run
+
+        start = bot.main if arguments.command == "run" else bot.work_main
+        return start(configured, migrate=not arguments.no_migrate)
+
+    return run_command(body)
 
 
-def _bot_settings() -> Settings | None:
-    """The settings, or None after saying on stderr what is wrong with them."""
-    try:
-        settings = load_settings()
-    except ConfigurationError as error:
-        print(f"zavhoz: {error}", file=sys.stderr)
-        return None
-    if settings.bot_token is None:
-        print(TOKEN_HELP, file=sys.stderr)
-        return None
-    return settings
-
-
-def _run(arguments: argparse.Namespace) -> int:
-    settings = _bot_settings()
-    if settings is None:
-        return 2
-    from zavhoz.main import bot  # aiogram takes seconds to import: only when it will run
-
-    return bot.main(settings, migrate=not arguments.no_migrate)
+SCHEMA: dict[str, Callable[[str, str | None], None]] = {
+    "upgrade": lambda url, revision: migrations.upgrade(url, revision or "head"),
+    "downgrade": lambda url, revision: migrations.downgrade(url, revision or "-1"),
+    "current": lambda url, _: migrations.current(url),
+    "history": lambda url, _: migrations.history(url),
+}
 
 
 def _db(arguments: argparse.Namespace) -> int:
-    actions: dict[str, Callable[[], None]] = {
-        "upgrade": lambda: migrations.upgrade(database_url(), arguments.revision or "head"),
-        "downgrade": lambda: migrations.downgrade(database_url(), arguments.revision or "-1"),
-        "current": lambda: migrations.current(database_url()),
-        "history": lambda: migrations.history(database_url()),
-    }
-    actions[arguments.action]()
-    return 0
+    def body() -> int:
+        url = settings().database_url
+        try:
+            SCHEMA[arguments.action](url, arguments.revision)
+        except AlembicError as error:  # e.g. a revision that does not exist
+            raise CommandError(str(error), WRONG) from None
+        except (OSError, DBAPIError) as error:
+            raise CommandError(
+                f"cannot reach the database (ZAVHOZ_DATABASE_URL): {first_line(error)}"
+            ) from None
+        return 0
+
+    return run_command(body)
 
 
 async def dead_letter_lines(uow_factory: UnitOfWorkFactory, limit: int) -> list[str]:
@@ -76,26 +81,14 @@ def _dead_line(letter: DeadLetter) -> str:
 
 
 def _outbox(arguments: argparse.Namespace) -> int:
-    engine = create_engine(database_url())
+    def body() -> int:
+        lines = with_container(
+            lambda container: dead_letter_lines(container.uow_factory(), arguments.limit)
+        )
+        print("\n".join(lines) if lines else "No dead messages.")
+        return 0
 
-    async def listing() -> list[str]:
-        try:
-            return await dead_letter_lines(sql_uow_factory(engine), arguments.limit)
-        finally:
-            await engine.dispose()
-
-    lines = asyncio.run(listing())
-    print("\n".join(lines) if lines else "No dead messages.")
-    return 0
-
-
-def _worker(arguments: argparse.Namespace) -> int:
-    settings = _bot_settings()
-    if settings is None:
-        return 2
-    from zavhoz.main import bot  # aiogram takes seconds to import: only when it will run
-
-    return bot.work_main(settings, migrate=not arguments.no_migrate)
+    return run_command(body)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -104,14 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run the Telegram bot")
     run.add_argument("--no-migrate", action="store_true", help="do not upgrade the database first")
-    run.set_defaults(handler=_run)
+    run.set_defaults(handler=_process)
     worker = commands.add_parser(
         "worker", help="deliver notifications, scan SLA and send the digest (no updates)"
     )
     worker.add_argument(
         "--no-migrate", action="store_true", help="do not upgrade the database first"
     )
-    worker.set_defaults(handler=_worker)
+    worker.set_defaults(handler=_process)
     outbox = commands.add_parser("outbox", help="notifications waiting or given up")
     outbox.add_argument("action", choices=["dead"], help="dead: messages given up, with reasons")
     outbox.add_argument("--limit", type=int, default=50, help="at most this many (newest first)")

@@ -1,25 +1,23 @@
 """``zavhoz export``: requests to an XLSX or CSV file (or stdout), streamed from the database."""
 
 import argparse
-import asyncio
 import os
 import sys
 from collections.abc import AsyncIterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from zavhoz.adapters.persistence.sqlalchemy import create_engine, sql_uow_factory
-from zavhoz.adapters.persistence.sqlalchemy.export import SqlExportSource
 from zavhoz.adapters.reports.csv_export import DELIMITERS, write_csv
 from zavhoz.adapters.reports.words import LANGUAGES
 from zavhoz.application.export import ALL_STATUSES, ExportQuery
-from zavhoz.application.queries.export_requests import ExportLine, ExportRequests
+from zavhoz.application.queries.export_requests import ExportLine
 from zavhoz.domain.catalog import Category, Priority, Status
-from zavhoz.main.settings import ConfigurationError, Settings, load_settings
+from zavhoz.main.cli_common import WRONG, CommandError, parse_date, run_command, with_container
+
+if TYPE_CHECKING:
+    from zavhoz.main.container import Container
 
 FORMATS = ("xlsx", "csv")
 Lines = AsyncIterator[ExportLine]
@@ -37,10 +35,10 @@ def add_commands(subparsers: Any) -> None:
     )
     export.add_argument("--format", required=True, choices=FORMATS, help="xlsx or csv")
     export.add_argument(
-        "--from", dest="since", type=_date, metavar="YYYY-MM-DD", help="created on or after"
+        "--from", dest="since", type=parse_date, metavar="YYYY-MM-DD", help="created on or after"
     )
     export.add_argument(
-        "--to", dest="until", type=_date, metavar="YYYY-MM-DD", help="created on or before"
+        "--to", dest="until", type=parse_date, metavar="YYYY-MM-DD", help="created on or before"
     )
     export.add_argument(
         "--status",
@@ -60,36 +58,25 @@ def add_commands(subparsers: Any) -> None:
     export.set_defaults(handler=export_command)
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date: use YYYY-MM-DD") from None
-
-
 def export_command(arguments: argparse.Namespace) -> int:
+    def body() -> int:
+        _check(arguments)
+        count = with_container(lambda container: _export(arguments, container))
+        where = arguments.out if arguments.out is not None else "stdout"
+        print(f"Exported {count} requests to {where}.", file=sys.stderr)
+        return 0
+
+    return run_command(body, "zavhoz export")
+
+
+def _check(arguments: argparse.Namespace) -> None:
+    """Refuse what contradicts itself before anything is opened."""
     if arguments.format != "csv" and arguments.delimiter is not None:
-        return _fail("--delimiter is for --format csv only")
+        raise CommandError("--delimiter is for --format csv only", WRONG)
     if arguments.since and arguments.until and arguments.since > arguments.until:
-        return _fail("--from is after --to")
+        raise CommandError("--from is after --to", WRONG)
     if arguments.out is None and arguments.format == "xlsx" and sys.stdout.isatty():
-        return _fail("XLSX is binary: give --out FILE or redirect stdout to a file")
-    try:
-        settings = load_settings()
-    except ConfigurationError as error:
-        return _fail(str(error))
-    try:
-        count = asyncio.run(_export(arguments, settings))
-    except _TooManyRows:
-        return _fail("more requests than an Excel sheet holds: narrow the period or use CSV", 1)
-    except SQLAlchemyError as error:
-        reason = getattr(error, "orig", None) or error
-        return _fail(f"cannot read the database ({reason}); is it upgraded (zavhoz db upgrade)?", 1)
-    except OSError as error:
-        return _fail(f"cannot write {arguments.out}: {error.strerror or error}", 1)
-    where = arguments.out if arguments.out is not None else "stdout"
-    print(f"Exported {count} requests to {where}.", file=sys.stderr)
-    return 0
+        raise CommandError("XLSX is binary: give --out FILE or redirect stdout to a file", WRONG)
 
 
 def export_query(arguments: argparse.Namespace, zone: ZoneInfo) -> ExportQuery:
@@ -107,18 +94,16 @@ def export_query(arguments: argparse.Namespace, zone: ZoneInfo) -> ExportQuery:
     )
 
 
-async def _export(arguments: argparse.Namespace, settings: Settings) -> int:
-    workflow = settings.workflow()
-    engine = create_engine(settings.database_url)
-    language: str = arguments.language or settings.default_locale
+async def _export(arguments: argparse.Namespace, container: "Container") -> int:
+    zone = container.workflow().calendar.timezone
+    language: str = arguments.language or container.settings().default_locale
+    lines = await container.export_requests()(None, export_query(arguments, zone))
     try:
-        export = ExportRequests(sql_uow_factory(engine), SqlExportSource(engine), workflow)
-        lines = await export(None, export_query(arguments, workflow.calendar.timezone))
         if arguments.out is None:
             return await _write(arguments, lines, sys.stdout.buffer, language)
         return await _write_file(arguments, lines, arguments.out, language)
-    finally:
-        await engine.dispose()
+    except OSError as error:
+        raise CommandError(f"cannot write {arguments.out}: {error.strerror or error}") from None
 
 
 async def _write(arguments: argparse.Namespace, lines: Lines, out: BinaryIO, language: str) -> int:
@@ -130,7 +115,9 @@ async def _write(arguments: argparse.Namespace, lines: Lines, out: BinaryIO, lan
     try:
         count = await write_xlsx(lines, out, language=language)
     except TooManyRows:
-        raise _TooManyRows from None
+        raise CommandError(
+            "more requests than an Excel sheet holds: narrow the period or use CSV"
+        ) from None
     out.flush()
     return count
 
@@ -147,13 +134,3 @@ async def _write_file(
     finally:
         partial.unlink(missing_ok=True)
     return count
-
-
-class _TooManyRows(Exception):
-    """The XLSX writer's ``TooManyRows``, which cannot be named before openpyxl is imported."""
-
-
-def _fail(message: str, code: int = 2) -> int:
-    """Say what is wrong on stderr; 2 for a wrong command, 1 for a failed export."""
-    print(f"zavhoz export: {message}", file=sys.stderr)
-    return code

@@ -1,85 +1,20 @@
 """``zavhoz rooms import FILE|list`` and ``zavhoz qr``: the room registry from the command line."""
 
 import argparse
-import asyncio
-import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
-
-from sqlalchemy.exc import SQLAlchemyError
+from typing import TYPE_CHECKING
 
 from zavhoz.adapters.reports import qr
 from zavhoz.application.ports import UnitOfWorkFactory
-from zavhoz.application.use_cases.import_rooms import (
-    ImportResult,
-    ImportRooms,
-    ImportRoomsCommand,
-    RowError,
-)
+from zavhoz.application.use_cases.import_rooms import ImportResult, ImportRoomsCommand, RowError
 from zavhoz.domain.errors import ValidationFailed
 from zavhoz.domain.ids import RoomCode
 from zavhoz.domain.rooms import Room, room_code
-from zavhoz.main.settings import ConfigurationError, load_settings
+from zavhoz.main.cli_common import CommandError, run_command, table, with_container
 
 if TYPE_CHECKING:
     from zavhoz.main.container import Container
-
-T = TypeVar("T")
-
-
-class CommandError(Exception):
-    """What went wrong, as the one line the operator sees (exit code 1)."""
-
-
-def with_container(work: Callable[["Container"], Awaitable[T]]) -> T:
-    """Run ``work`` on the configured database, then close it.
-
-    The container (and with it aiogram) is imported only here, so ``zavhoz --help`` stays quick.
-    """
-    from zavhoz.main.container import build_container
-
-    try:
-        settings = load_settings()
-    except ConfigurationError as error:
-        raise CommandError(str(error)) from None
-    container = build_container(settings)
-
-    async def run() -> T:
-        try:
-            return await work(container)
-        except SQLAlchemyError as error:
-            reason = getattr(error, "orig", None) or error
-            raise CommandError(
-                f"database {settings.database_url.split('@')[-1]}: {reason} "
-                "(is it upgraded? zavhoz db upgrade)"
-            ) from None
-        finally:
-            await container.engine().dispose()
-
-    return asyncio.run(run())
-
-
-def run_command(body: Callable[[], int]) -> int:
-    """``body``'s exit code; a ``CommandError`` printed on stderr as ``zavhoz: ...`` is 1."""
-    try:
-        return body()
-    except CommandError as error:
-        print(f"zavhoz: {error}", file=sys.stderr)
-        return 1
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """Plain-text columns, left-aligned, a rule under the header."""
-    cells = [[str(h) for h in headers], *[["" if v is None else str(v) for v in r] for r in rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-
-    def line(row: Sequence[str]) -> str:
-        return "  ".join(
-            cell.ljust(width) for cell, width in zip(row, widths, strict=True)
-        ).rstrip()
-
-    return "\n".join([line(cells[0]), line(["-" * w for w in widths]), *map(line, cells[1:])])
 
 
 # --- rooms import ----------------------------------------------------------------------------
@@ -133,8 +68,8 @@ def _import(arguments: argparse.Namespace) -> int:
             raise CommandError(f"cannot read {path}: {error.strerror or error}") from None
 
         async def work(container: "Container") -> ImportResult:
-            service = ImportRooms(container.uow_factory(), container.clock(), container.workflow())
-            return await service(ImportRoomsCommand(actor_id=None, content=content))
+            command = ImportRoomsCommand(actor_id=None, content=content)
+            return await container.import_rooms()(command)
 
         result = with_container(work)
         print(summary(result))
@@ -170,6 +105,21 @@ def _list(arguments: argparse.Namespace) -> int:
 # --- qr --------------------------------------------------------------------------------------
 
 
+async def bot_username(container: "Container", given: str | None) -> str:
+    """``--bot``, else the username the last `zavhoz run` remembered, else Telegram's answer."""
+    from zavhoz.main.container import BOT_USERNAME
+
+    if given is not None:
+        return given
+    remembered = container.remembered()
+    known = await remembered.recall(BOT_USERNAME)
+    if known:
+        return known
+    asked = await ask_telegram_username(container)
+    await remembered.remember(BOT_USERNAME, asked)
+    return asked
+
+
 async def ask_telegram_username(container: "Container") -> str:
     """The bot's username from Telegram (getMe) with the configured token."""
     from zavhoz.main.container import StartupError
@@ -179,7 +129,7 @@ async def ask_telegram_username(container: "Container") -> str:
     except StartupError:
         raise CommandError(
             "give the bot's username with --bot USERNAME, or set ZAVHOZ_BOT_TOKEN "
-            "so it is asked from Telegram"
+            "so it is asked from Telegram (once the bot has run, it is remembered)"
         ) from None
     try:
         me = await bot.get_me()
@@ -188,8 +138,6 @@ async def ask_telegram_username(container: "Container") -> str:
             f"could not ask Telegram for the bot's username ({type(error).__name__}: {error}); "
             "give it with --bot USERNAME"
         ) from None
-    finally:
-        await bot.session.close()
     if not me.username:
         raise CommandError("the bot has no username; give one with --bot USERNAME")
     return me.username
@@ -234,8 +182,7 @@ def _qr(arguments: argparse.Namespace) -> int:
             rooms = await rooms_to_print(container.uow_factory(), codes)
             if not rooms:
                 raise CommandError("no rooms yet: zavhoz rooms import rooms.csv first")
-            bot = arguments.bot or await ask_telegram_username(container)
-            return rooms, bot
+            return rooms, await bot_username(container, arguments.bot)
 
         rooms, bot = with_container(work)
         try:
@@ -284,6 +231,9 @@ def add_commands(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser
         "--room", action="append", metavar="CODE", help="only this room (repeat for several)"
     )
     codes.add_argument(
-        "--bot", metavar="USERNAME", help="the bot's username (default: asked from Telegram)"
+        "--bot",
+        metavar="USERNAME",
+        help="the bot's username (default: the one the last `zavhoz run` remembered, "
+        "else asked from Telegram)",
     )
     codes.set_defaults(handler=_qr)

@@ -1,21 +1,22 @@
 """``zavhoz stats``: the statistics of a period as plain-text tables, for the operator."""
 
 import argparse
-import asyncio
-import sys
-from collections.abc import Sequence
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from zavhoz.adapters.clock import SystemClock
-from zavhoz.adapters.persistence.sqlalchemy import create_engine, sql_uow_factory
-from zavhoz.adapters.persistence.sqlalchemy.statistics import SqlStatisticsSource
-from zavhoz.application.queries.get_statistics import GetStatistics
 from zavhoz.application.statistics import MAX_DAYS, PRESET_DAYS, Period, Statistics
 from zavhoz.domain.errors import ValidationFailed
-from zavhoz.main.settings import ConfigurationError, Settings, load_settings
+from zavhoz.main.cli_common import (
+    WRONG,
+    CommandError,
+    parse_date,
+    run_command,
+    table,
+    with_container,
+)
+
+if TYPE_CHECKING:
+    from zavhoz.main.container import Container
 
 _HOUR = timedelta(hours=1)
 
@@ -33,63 +34,39 @@ def add_commands(subparsers: Any) -> None:
     stats.add_argument(
         "--days", type=int, choices=PRESET_DAYS, help="the last 7, 30 or 90 days, today included"
     )
-    stats.add_argument("--from", dest="first", type=_date, metavar="YYYY-MM-DD")
-    stats.add_argument("--to", dest="last", type=_date, metavar="YYYY-MM-DD")
+    stats.add_argument("--from", dest="first", type=parse_date, metavar="YYYY-MM-DD")
+    stats.add_argument("--to", dest="last", type=parse_date, metavar="YYYY-MM-DD")
     stats.set_defaults(handler=stats_command)
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date: use YYYY-MM-DD") from None
-
-
 def stats_command(arguments: argparse.Namespace) -> int:
-    if arguments.days is not None and (arguments.first or arguments.last):
-        return _fail("give either --days or --from/--to, not both")
-    if arguments.last is not None and arguments.first is None:
-        return _fail("--to needs --from")
-    try:
-        settings = load_settings()
-    except ConfigurationError as error:
-        return _fail(str(error))
-    try:
-        statistics = asyncio.run(_statistics(arguments, settings))
-    except ValidationFailed as error:
-        return _fail(_period_problem(error))
-    except SQLAlchemyError as error:
-        reason = getattr(error, "orig", None) or error
-        return _fail(f"cannot read the database ({reason}); is it upgraded (zavhoz db upgrade)?", 1)
-    print(report(statistics))
-    return 0
+    def body() -> int:
+        if arguments.days is not None and (arguments.first or arguments.last):
+            raise CommandError("give either --days or --from/--to, not both", WRONG)
+        if arguments.last is not None and arguments.first is None:
+            raise CommandError("--to needs --from", WRONG)
+        print(report(with_container(lambda container: _statistics(arguments, container))))
+        return 0
+
+    return run_command(body, "zavhoz stats")
 
 
-async def _statistics(arguments: argparse.Namespace, settings: Settings) -> Statistics:
-    engine = create_engine(settings.database_url)
+async def _statistics(arguments: argparse.Namespace, container: "Container") -> Statistics:
+    get = container.get_statistics()
     try:
-        get = GetStatistics(
-            sql_uow_factory(engine), SystemClock(), settings.workflow(), SqlStatisticsSource(engine)
-        )
         if arguments.first is None:
             period = get.last_days(arguments.days or PRESET_DAYS[0])
         else:
             period = Period(arguments.first, arguments.last or get.last_days(1).last)
         return await get(None, period)
-    finally:
-        await engine.dispose()
+    except ValidationFailed as error:
+        raise CommandError(_period_problem(error), WRONG) from None
 
 
 def _period_problem(error: ValidationFailed) -> str:
     if error.rule == "max_days":
         return f"the period is {error.actual} days long; at most {error.limit}"
     return "--from is after --to (or, without --to, after today)"
-
-
-def _fail(message: str, code: int = 2) -> int:
-    """Say what is wrong on stderr; 2 for a wrong command, 1 for a failed read."""
-    print(f"zavhoz stats: {message}", file=sys.stderr)
-    return code
 
 
 # --- the report ---------------------------------------------------------------------------
@@ -151,18 +128,3 @@ def hours(span: timedelta | None) -> str:
 
 def _moment(moment: datetime, s: Statistics) -> str:
     return f"{moment.astimezone(s.zone):%Y-%m-%d %H:%M}"
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """Left-aligned columns with a rule under the header; ``(none)`` for no rows."""
-    if not rows:
-        return "(none)"
-    cells = [list(headers), *[[str(value) for value in row] for row in rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-
-    def line(row: Sequence[str]) -> str:
-        return "  ".join(
-            cell.ljust(width) for cell, width in zip(row, widths, strict=True)
-        ).rstrip()
-
-    return "\n".join([line(cells[0]), line(["-" * w for w in widths]), *map(line, cells[1:])])

@@ -5,34 +5,32 @@ rules still hold, so the last administrator cannot be demoted or blocked.
 """
 
 import argparse
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from zavhoz.application.paging import MAX_PAGE_SIZE, PageRequest
 from zavhoz.application.ports import UnitOfWorkFactory
 from zavhoz.application.use_cases._user_change import UserChange, UserCommand
-from zavhoz.application.use_cases.approve_user import ApproveUser
-from zavhoz.application.use_cases.block_user import BlockUser
-from zavhoz.application.use_cases.decline_user import DeclineUser
-from zavhoz.application.use_cases.demote_user import DemoteUser
-from zavhoz.application.use_cases.promote_user import PromoteUser
-from zavhoz.application.use_cases.unblock_user import UnblockUser
 from zavhoz.domain.errors import NotFound, NotPermitted
 from zavhoz.domain.ids import UserId
 from zavhoz.domain.users import User, UserState
-from zavhoz.main.cli_rooms import CommandError, run_command, table, with_container
+from zavhoz.main.cli_common import CommandError, run_command, table, with_container
 
 if TYPE_CHECKING:
+    from zavhoz.adapters.telegram.services import Services
     from zavhoz.main.container import Container
 
-ACTIONS: dict[str, tuple[type[UserChange], str, str]] = {
-    "promote": (PromoteUser, "promoted", "raise the role: staff → executor → admin"),
-    "demote": (DemoteUser, "demoted", "lower the role: admin → executor → staff"),
-    "block": (BlockUser, "blocked", "stop someone using the bot"),
-    "unblock": (UnblockUser, "unblocked", "let a blocked person back in"),
-    "approve": (ApproveUser, "approved", "let in someone waiting for approval"),
-    "decline": (DeclineUser, "declined", "turn down someone waiting for approval"),
+Pick = Callable[["Services"], UserChange]
+
+ACTIONS: dict[str, tuple[Pick, str, str]] = {
+    "promote": (lambda s: s.promote_user, "promoted", "raise the role: staff → executor → admin"),
+    "demote": (lambda s: s.demote_user, "demoted", "lower the role: admin → executor → staff"),
+    "block": (lambda s: s.block_user, "blocked", "stop someone using the bot"),
+    "unblock": (lambda s: s.unblock_user, "unblocked", "let a blocked person back in"),
+    "approve": (lambda s: s.approve_user, "approved", "let in someone waiting for approval"),
+    "decline": (lambda s: s.decline_user, "declined", "turn down someone waiting for approval"),
 }
-"""Each action: its use case, the word for the result, and its help."""
+"""Each action: its use case among the container's services, the word for the result, its help."""
 
 
 async def all_users(uow_factory: UnitOfWorkFactory, state: UserState | None) -> list[User]:
@@ -89,11 +87,11 @@ def refusal(user_id: int, action: str, reason: str) -> str:
 
 def _change(arguments: argparse.Namespace) -> int:
     action: str = arguments.users_action
-    use_case, done, _ = ACTIONS[action]
+    pick, done, _ = ACTIONS[action]
     user_id = UserId(arguments.user_id)
 
     async def work(container: "Container") -> User:
-        service = use_case(container.uow_factory(), container.clock(), container.workflow())
+        service = pick(container.services())
         try:
             return await service(UserCommand(actor_id=None, user_id=user_id))
         except NotFound:

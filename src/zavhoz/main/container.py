@@ -22,6 +22,7 @@ from zavhoz.adapters.notifications.lifecycle import Sleep
 from zavhoz.adapters.observability import metered_uow_factory
 from zavhoz.adapters.persistence.sqlalchemy import create_engine, sql_uow_factory
 from zavhoz.adapters.persistence.sqlalchemy.export import SqlExportSource
+from zavhoz.adapters.persistence.sqlalchemy.remembered import SqlRemembered
 from zavhoz.adapters.persistence.sqlalchemy.statistics import SqlStatisticsSource
 from zavhoz.adapters.reports.charts import MatplotlibCharts
 from zavhoz.adapters.reports.spreadsheet import InMemorySpreadsheet
@@ -34,11 +35,13 @@ from zavhoz.application.ports import Clock, UnitOfWorkFactory
 from zavhoz.application.queries.export_requests import ExportRequests
 from zavhoz.application.queries.get_statistics import GetStatistics
 from zavhoz.application.settings import WorkflowSettings
+from zavhoz.application.use_cases.bootstrap_admins import BootstrapAdmins
+from zavhoz.application.use_cases.import_rooms import ImportRooms
 from zavhoz.application.use_cases.scan_sla import ScanSla
 from zavhoz.application.use_cases.send_daily_digest import SendDailyDigest
 from zavhoz.main.background import Background
 from zavhoz.main.in_flight import InFlight
-from zavhoz.main.observability import build_metrics, update_metrics_middleware
+from zavhoz.main.observability import build_metrics, metrics_server, update_metrics_middleware
 from zavhoz.main.settings import TOKEN_HELP, Settings
 
 FSM_PREFIX = "zavhoz"
@@ -55,6 +58,9 @@ class MissingToken(StartupError):
     def __init__(self) -> None:
         super().__init__(TOKEN_HELP)
 
+
+BOT_USERNAME = "bot_username"
+"""Where each start remembers the bot's username, so `zavhoz qr` needs no ``--bot`` after it."""
 
 REMEMBER_USERS_FOR = 3.0
 """Seconds an active person is trusted without a registration transaction (the core re-checks)."""
@@ -121,6 +127,8 @@ def build_scheduler(
 
 
 class Container(containers.DeclarativeContainer):
+    """Singletons for what lives as long as the process; Factories for what one call uses."""
+
     settings = providers.Dependency(instance_of=Settings)
 
     engine = providers.Singleton(create_engine, settings.provided.database_url)
@@ -130,6 +138,9 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     workflow = providers.Singleton(workflow_settings, settings)
     services = providers.Singleton(build_services, uow_factory, clock, workflow)
+    import_rooms = providers.Factory(ImportRooms, uow_factory, clock, workflow)
+    bootstrap_admins = providers.Factory(BootstrapAdmins, uow_factory, clock, workflow)
+    remembered = providers.Singleton(SqlRemembered, engine)
 
     translator = providers.Singleton(Translator, default=settings.provided.default_locale)
     storage = providers.Singleton(fsm_storage, settings.provided.redis_url)
@@ -175,7 +186,27 @@ class Container(containers.DeclarativeContainer):
     )
     scheduler = providers.Singleton(build_scheduler, uow_factory, clock, workflow, settings, sleep)
     background = providers.Singleton(Background, delivery_worker, scheduler)
+    metrics_server = providers.Factory(
+        metrics_server,
+        settings,
+        metrics,
+        engine=engine,
+        uow_factory=uow_factory,
+        clock=clock,
+    )
+    """The endpoints of one process; ``background=`` the tasks it runs, if any."""
 
 
 def build_container(settings: Settings) -> Container:
     return Container(settings=settings)
+
+
+async def shut_down(container: Container) -> None:
+    """Close the Bot API session, the FSM storage and the database engine, in that order.
+
+    Building one not yet built to close it is cheap: none of them connects before its first use.
+    """
+    if container.settings().bot_token is not None:
+        await container.bot().session.close()
+    await container.storage().close()
+    await container.engine().dispose()

@@ -59,14 +59,6 @@ _SOURCES = SettingsConfigDict(
 )
 
 
-class DatabaseSettings(BaseSettings):
-    """Only the database address, read the same way: what `zavhoz db` needs and nothing else."""
-
-    model_config = _SOURCES
-
-    database_url: str = ""
-
-
 class Settings(BaseSettings):
     model_config = _SOURCES
 

@@ -14,11 +14,14 @@ from PIL import Image
 
 from tests.integration.fake_bot_api import FakeBotApi
 from tests.integration.reports.cli_support import cli, fresh_database, in_database
+from zavhoz.adapters.persistence.sqlalchemy import create_engine
+from zavhoz.adapters.persistence.sqlalchemy.remembered import SqlRemembered
 from zavhoz.adapters.reports import qr
 from zavhoz.application.ports import UnitOfWorkFactory
 from zavhoz.domain.rooms import Room
 from zavhoz.main import cli_rooms
 from zavhoz.main.cli_rooms import add_commands
+from zavhoz.main.container import BOT_USERNAME
 
 LINK = "https://t.me/zavhoz_bot?start=room_{}"
 ROOMS = [
@@ -167,6 +170,46 @@ def test_the_username_is_asked_from_telegram(
     assert [call.method for call in telegram.calls] == ["getMe"]
     image = Image.open(tmp_path / "gym.png")
     assert [c.text for c in zxingcpp.read_barcodes(image)] == [LINK.format("gym")]
+
+    assert cli(add_commands, "qr", "--room", "gym", "--out", "again.png") == 0
+    assert [call.method for call in telegram.calls] == ["getMe"], "remembered, not asked again"
+
+
+def remember_username(url: str, username: str) -> None:
+    """What `zavhoz run` leaves in the database for `zavhoz qr`."""
+
+    async def remember() -> None:
+        engine = create_engine(url)
+        try:
+            await SqlRemembered(engine).remember(BOT_USERNAME, username)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(remember())
+
+
+def test_the_username_the_last_run_remembered_is_used(
+    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    remember_username(url, "remembered_bot")
+
+    assert cli(add_commands, "qr", "--room", "gym", "--out", "gym.png") == 0
+
+    assert "opening @remembered_bot" in capsys.readouterr().out
+    image = Image.open(tmp_path / "gym.png")
+    assert [c.text for c in zxingcpp.read_barcodes(image)] == [
+        "https://t.me/remembered_bot?start=room_gym"
+    ]
+
+
+def test_bot_wins_over_the_remembered_username(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    remember_username(url, "remembered_bot")
+
+    assert cli(add_commands, "qr", "--room", "gym", "--out", "gym.png", "--bot", "new_bot") == 0
+
+    assert "opening @new_bot" in capsys.readouterr().out
 
 
 def test_telegram_refusing_the_token_is_one_line(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+from dependency_injector import providers
 from PIL import Image
 
 from tests.integration.conftest import ALL_BACKENDS, fresh_engine
@@ -42,6 +43,7 @@ from zavhoz.domain.catalog import Category, Priority
 from zavhoz.domain.errors import NotPermitted
 from zavhoz.domain.ids import UserId
 from zavhoz.main.cli_stats import add_commands
+from zavhoz.main.container import Container
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -219,9 +221,8 @@ def test_zavhoz_stats_prints_the_figures(
 ) -> None:
     url = fresh_database(tmp_path, monkeypatch)
     in_database(url, lambda uow_factory: build_week(uow_factory, FakeClock(NOW)))
-    monkeypatch.setattr("zavhoz.main.cli_stats.SystemClock", lambda: FakeClock(NOW))
-
-    code = cli(add_commands, "stats", "--from", "2026-01-12", "--to", "2026-01-18")
+    with Container.clock.override(providers.Object(FakeClock(NOW))):
+        code = cli(add_commands, "stats", "--from", "2026-01-12", "--to", "2026-01-18")
 
     out = capsys.readouterr().out
     assert code == 0

@@ -1,8 +1,5 @@
 """What the bot may ask of the core: every use case and query, built by the composition root."""
 
-from collections.abc import Callable
-from typing import Any, cast
-
 import attrs
 
 from zavhoz.application.ports import Clock, UnitOfWorkFactory
@@ -88,10 +85,44 @@ class Services:
 def build_services(
     uow_factory: UnitOfWorkFactory, clock: Clock, settings: WorkflowSettings
 ) -> Services:
-    """Every use case and query of ``Services`` over the same ports."""
-    built = {
-        field.name: cast(Callable[..., Any], field.type)(uow_factory, clock, settings)
-        for field in attrs.fields(Services)
-        if field.name not in ("settings", "clock")
-    }
-    return Services(settings=settings, clock=clock, **built)
+    """Every use case and query of ``Services`` over the same ports (the container's provider)."""
+    ports = (uow_factory, clock, settings)
+    return Services(
+        settings=settings,
+        clock=clock,
+        register_user=RegisterUser(*ports),
+        get_user=GetUser(*ports),
+        create_request=CreateRequest(*ports),
+        take=TakeRequest(*ports),
+        assign=AssignRequest(*ports),
+        reassign=ReassignRequest(*ports),
+        hold=HoldRequest(*ports),
+        resume=ResumeRequest(*ports),
+        complete=CompleteRequest(*ports),
+        reject=RejectRequest(*ports),
+        cancel=CancelRequest(*ports),
+        reopen=ReopenRequest(*ports),
+        confirm=ConfirmRequest(*ports),
+        rate=RateRequest(*ports),
+        change_priority=ChangePriority(*ports),
+        add_comment=AddComment(*ports),
+        add_attachment=AddAttachment(*ports),
+        watch=WatchRequest(*ports),
+        set_sla_warnings=SetSlaWarnings(*ports),
+        approve_user=ApproveUser(*ports),
+        decline_user=DeclineUser(*ports),
+        block_user=BlockUser(*ports),
+        unblock_user=UnblockUser(*ports),
+        promote_user=PromoteUser(*ports),
+        demote_user=DemoteUser(*ports),
+        my_requests=GetMyRequests(*ports),
+        queue=GetQueue(*ports),
+        search=SearchRequests(*ports),
+        card=GetRequestCard(*ports),
+        open_at=GetOpenRequestsAt(*ports),
+        recent_locations=GetRecentLocations(*ports),
+        rooms=ListRooms(*ports),
+        room=GetRoom(*ports),
+        executors=ListExecutors(*ports),
+        users=ListUsers(*ports),
+    )

@@ -1,15 +1,15 @@
 """Running Alembic from the application and the command line."""
 
 import sys
-from pathlib import Path
+from importlib.resources import files
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-MIGRATIONS = Path(__file__).resolve().parents[5] / "migrations"
-"""``migrations/`` at the top of the checkout (the package is installed from it)."""
+MIGRATIONS = files("zavhoz") / "migrations"
+"""``zavhoz/migrations`` inside the installed package, so a wheel upgrades a database anywhere."""
 
 
 def alembic_config(url: str | None = None, connection: Connection | None = None) -> Config:

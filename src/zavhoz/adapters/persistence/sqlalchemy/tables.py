@@ -59,6 +59,14 @@ rooms = Table(
     Column("floor", String(32), nullable=False),
 )
 
+remembered = Table(
+    "remembered",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+"""Small facts one process leaves for the others (the bot's username for ``zavhoz qr``)."""
+
 requests = Table(
     "requests",
     metadata,

@@ -6,9 +6,10 @@ embedded default. The application may instead pass ``config.attributes["connecti
 
 import asyncio
 import os
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.engine import Connection
 
 from zavhoz.adapters.persistence.sqlalchemy.engine import DEFAULT_URL, create_engine
@@ -18,7 +19,7 @@ from zavhoz.adapters.persistence.sqlalchemy.types import UtcDateTime
 config = context.config
 
 
-def render_item(kind: str, item: Any, autogen_context: Any) -> str | bool:
+def render_item(kind: str, item: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     if kind == "type" and isinstance(item, UtcDateTime):
         return "sa.DateTime(timezone=True)"
     return False
