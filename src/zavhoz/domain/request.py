@@ -272,9 +272,10 @@ class Request:
 
     @property
     def due_at(self) -> datetime | None:
-        if self.pressing is None:
+        pressing = self.pressing
+        if pressing is None:
             return None
-        return self.respond_by if self.pressing is SlaKind.RESPOND else self.resolve_by
+        return self.respond_by if pressing is SlaKind.RESPOND else self.resolve_by
 
     def is_overdue(self, now: datetime) -> bool:
         return self.due_at is not None and self.due_at < now
