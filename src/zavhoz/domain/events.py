@@ -1,4 +1,5 @@
-"""History: every change to a request is an event, kept forever."""
+"""What happened to a request: its history (every change someone made, kept forever) and the
+SLA checkpoints it reached (time passing, not anyone's change: counted and announced, not kept)."""
 
 from collections.abc import Mapping
 from datetime import datetime
@@ -7,7 +8,9 @@ from enum import StrEnum
 import attrs
 
 from zavhoz.domain.attachments import Attachment
+from zavhoz.domain.catalog import Priority
 from zavhoz.domain.ids import UserId
+from zavhoz.domain.sla import SlaCheckpoint, SlaKind, SlaLevel
 
 PayloadValue = str | int | bool | None
 
@@ -43,3 +46,20 @@ class HistoryEvent:
     def is_internal(self) -> bool:
         """An internal note: never shown to, nor sent to, the author."""
         return self.payload.get("internal") is True
+
+
+@attrs.frozen(kw_only=True)
+class SlaReached:
+    """A request of ``priority`` reached ``checkpoint`` (found at ``at``, by the scan)."""
+
+    checkpoint: SlaCheckpoint
+    priority: Priority
+    at: datetime
+
+    @property
+    def kind(self) -> SlaKind:
+        return self.checkpoint.kind
+
+    @property
+    def level(self) -> SlaLevel:
+        return self.checkpoint.level

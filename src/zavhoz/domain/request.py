@@ -1,4 +1,4 @@
-"""The request aggregate: its fields, its lifecycle and the history it records."""
+"""The request aggregate: its fields, its lifecycle, the history it records and its SLA."""
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -10,7 +10,7 @@ from zavhoz.domain.attachments import Attachment, check_count
 from zavhoz.domain.calendar import WorkingCalendar
 from zavhoz.domain.catalog import Category, Priority, Status
 from zavhoz.domain.errors import AlreadyTaken, AlreadyYours, NotPermitted, ValidationFailed
-from zavhoz.domain.events import EventKind, HistoryEvent, PayloadValue
+from zavhoz.domain.events import EventKind, HistoryEvent, PayloadValue, SlaReached
 from zavhoz.domain.ids import RequestId, RoomCode, UserId
 from zavhoz.domain.policy import ensure_permitted
 from zavhoz.domain.sla import SLA_TERMS, SlaCheckpoint, SlaKind
@@ -53,6 +53,7 @@ class Request:
     idempotency_key: str | None = None
     version: int = 0
     new_events: list[HistoryEvent] = attrs.field(factory=list)
+    sla_events: list[SlaReached] = attrs.field(factory=list)
 
     @classmethod
     def create(
@@ -265,11 +266,16 @@ class Request:
     # --- SLA ------------------------------------------------------------------------------
 
     @property
-    def due_at(self) -> datetime | None:
+    def pressing(self) -> SlaKind | None:
         """The deadline that matters now: respond while open, resolve while in progress."""
-        if self.status is Status.OPEN:
-            return self.respond_by
-        return self.resolve_by if self.status is Status.IN_PROGRESS else None
+        return _PRESSING.get(self.status)
+
+    @property
+    def due_at(self) -> datetime | None:
+        pressing = self.pressing
+        if pressing is None:
+            return None
+        return self.respond_by if pressing is SlaKind.RESPOND else self.resolve_by
 
     def is_overdue(self, now: datetime) -> bool:
         return self.due_at is not None and self.due_at < now
@@ -280,11 +286,10 @@ class Request:
         return min(pending, default=None)
 
     def due_alerts(self, now: datetime) -> list[SlaCheckpoint]:
-        """Checkpoints reached by ``now`` and not yet alerted; recording them makes them sent."""
+        """Checkpoints reached by ``now`` and not yet alerted: each is recorded, so sent once."""
         due = [c for c in self.sla_checkpoints if c.at <= now and c.key not in self.sla_alerts_sent]
         if due:
-            self.sla_alerts_sent = self.sla_alerts_sent | {c.key for c in due}
-            self.version += 1
+            self._reach(due, now)
         return due
 
     # --- queries --------------------------------------------------------------------------
@@ -303,6 +308,10 @@ class Request:
 
     def pull_events(self) -> list[HistoryEvent]:
         events, self.new_events = self.new_events, []
+        return events
+
+    def pull_sla_events(self) -> list[SlaReached]:
+        events, self.sla_events = self.sla_events, []
         return events
 
     # --- internals ------------------------------------------------------------------------
@@ -341,6 +350,13 @@ class Request:
         )
         self.sla_checkpoints = respond + resolve
 
+    def _reach(self, checkpoints: list[SlaCheckpoint], now: datetime) -> None:
+        self.sla_alerts_sent = self.sla_alerts_sent | {c.key for c in checkpoints}
+        self.version += 1
+        self.sla_events += [
+            SlaReached(checkpoint=c, priority=self.priority, at=now) for c in checkpoints
+        ]
+
     def _record(
         self,
         kind: EventKind,
@@ -358,6 +374,8 @@ class Request:
             )
         )
 
+
+_PRESSING = {Status.OPEN: SlaKind.RESPOND, Status.IN_PROGRESS: SlaKind.RESOLVE}
 
 _ONCE_ONLY_REASONS = {
     Action.RATE: "already_rated",

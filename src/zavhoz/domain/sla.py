@@ -1,5 +1,6 @@
 """Service levels: deadlines and alert checkpoints over a working calendar. Pure arithmetic."""
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -22,6 +23,11 @@ class SlaLevel(StrEnum):
     @property
     def fraction(self) -> float:
         return _FRACTIONS[self]
+
+    @property
+    def rank(self) -> int:
+        """Higher is graver: warning < breach < escalation."""
+        return list(SlaLevel).index(self)
 
 
 _FRACTIONS = {SlaLevel.WARNING: 0.75, SlaLevel.BREACH: 1.0, SlaLevel.ESCALATION: 2.0}
@@ -76,3 +82,11 @@ def checkpoints(
         SlaCheckpoint(kind, level, deadline(calendar, start, allowed * level.fraction, held), due)
         for level in SlaLevel
     )
+
+
+def most_pressing(
+    reached: Iterable[SlaCheckpoint], pressing: SlaKind | None
+) -> SlaCheckpoint | None:
+    """The one alert for checkpoints reached together: the gravest of the ``pressing`` deadline
+    (the one that matters now), or, when that one reached nothing new, the gravest of any."""
+    return max(reached, key=lambda c: (c.kind is pressing, c.level.rank), default=None)

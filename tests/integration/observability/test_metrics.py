@@ -2,6 +2,7 @@
 dispatcher, ``/metrics`` fetched and parsed with prometheus_client's own parser."""
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from copy import deepcopy
 from datetime import timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from tests.integration.observability.conftest import joined
 from tests.integration.telegram._requests import report, take
 from tests.integration.telegram.conftest import ADMIN_ID
+from tests.unit.builders import new_request, user
 from zavhoz.adapters.clock import FakeClock
 from zavhoz.adapters.observability import (
     MeteredUnitOfWork,
@@ -215,6 +217,41 @@ async def test_nothing_is_counted_without_a_commit(db: MemoryDatabase, metrics: 
         await uow.deliveries.dropped(1, "x")
         await uow.commit()
     assert counted("dropped") == 1  # the same calls, committed, count
+
+
+async def test_sla_alerts_are_counted_from_the_events_the_request_recorded(
+    db: MemoryDatabase, metrics: Metrics, metered: UnitOfWorkFactory
+) -> None:
+    """Each checkpoint reached counts once at the commit, however often the request is saved and
+    whether or not this unit of work loaded it; the stored request keeps no events."""
+
+    def counted() -> dict[str, float | None]:
+        name, levels = "zavhoz_sla_alerts_total", ("warning", "breach", "escalation")
+        get = metrics.registry.get_sample_value
+        return {level: get(name, {"level": level, "priority": "high"}) for level in levels}
+
+    request = new_request(user(ANNA), priority=Priority.HIGH)
+    request.pull_events()
+    async with metered() as uow:
+        await uow.requests.add(request)
+        await uow.commit()
+    async with metered() as uow:
+        loaded = await uow.requests.get(request.id)
+        assert loaded is not None
+        loaded.due_alerts(loaded.respond_by)  # warning and breach
+        await uow.requests.save(loaded)
+        await uow.requests.save(loaded)
+        await uow.commit()
+    assert counted() == {"warning": 1, "breach": 1, "escalation": 0}
+    assert db.requests[request.id].sla_events == []
+
+    unloaded = deepcopy(db.requests[request.id])
+    assert unloaded.next_alert_at is not None
+    assert [c.key for c in unloaded.due_alerts(unloaded.next_alert_at)] == ["respond:escalation"]
+    async with metered() as uow:
+        await uow.requests.save(unloaded)
+        await uow.commit()
+    assert counted() == {"warning": 1, "breach": 1, "escalation": 1}
 
 
 async def test_health_answers_while_readiness_follows_the_probes(

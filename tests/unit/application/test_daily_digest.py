@@ -57,12 +57,29 @@ async def test_the_digest_counts_yesterday_and_now(desk: Desk, build: Any) -> No
 
 
 async def test_the_digest_goes_to_active_admins_only(desk: Desk, build: Any) -> None:
+    await desk.create(STAFF)
     desk.db.users[UserId(ADMIN2)].state = UserState.BLOCKED
     desk.clock.set(msk(13, 8))
 
     await build(SendDailyDigest)()
 
-    assert told(desk.db.outbox) == {(ADMIN, "daily_digest")}
+    assert told(digests(desk)) == {(ADMIN, "daily_digest")}
+
+
+async def test_nothing_to_report_no_digest(desk: Desk, build: Any) -> None:
+    """A fresh install; then a request filed and cancelled on Monday is still news on Tuesday."""
+    desk.clock.set(msk(12, 8))
+
+    counts = await build(SendDailyDigest)()
+
+    assert counts == DigestCounts(new=0, overdue=0, in_progress=0, completed=0)
+    assert desk.db.outbox == []
+    await desk.in_status(Status.CANCELLED)
+    desk.clock.set(msk(13, 8))
+    assert await build(SendDailyDigest)() == DigestCounts(
+        new=1, overdue=0, in_progress=0, completed=0
+    )
+    assert told(digests(desk)) == {(ADMIN, "daily_digest"), (ADMIN2, "daily_digest")}
 
 
 async def test_one_digest_a_day(desk: Desk, build: Any) -> None:

@@ -9,10 +9,13 @@ warning at 75% (6 h: Monday 18:00), breach at 100% (Tuesday 10:00), escalation a
 from datetime import datetime
 from typing import Any
 
+import pytest
+
 from tests.unit.application.support import Desk, msk, told
 from tests.unit.conftest import ADMIN, ADMIN2, EXECUTOR, STAFF
 from zavhoz.application.messages import OutboxMessage
-from zavhoz.application.use_cases.scan_sla import ScanSla, SlaAlert, _highest_per_kind
+from zavhoz.application.use_cases.scan_sla import ScanSla, SlaAlert
+from zavhoz.domain import sla
 from zavhoz.domain.catalog import Priority, Status
 from zavhoz.domain.ids import RequestId, UserId
 from zavhoz.domain.sla import SlaCheckpoint, SlaKind, SlaLevel
@@ -110,21 +113,43 @@ async def test_a_muted_admin_hears_breaches_but_not_warnings(desk: Desk, build: 
     assert told(breaches) == ADMINS
 
 
-async def test_after_downtime_only_the_highest_level_is_announced(desk: Desk, build: Any) -> None:
+async def test_after_downtime_one_alert_with_the_deadline_that_matters_now(
+    desk: Desk, build: Any
+) -> None:
+    """Untaken on Thursday: every respond level and the resolve warning are due at once; the
+    request is open, so the respond deadline is the one that matters: one escalation, with it."""
     rid = (await desk.create(STAFF)).id
+    respond_by = desk.request(rid).respond_by
 
     alerts = await scan_at(desk, build, msk(15, 18))  # Thursday: everything is long due
     after = await scan_at(desk, build, msk(16, 12))
 
-    assert sorted(levels(alerts)) == [(rid, "resolve", "warning"), (rid, "respond", "escalation")]
+    assert levels(alerts) == [(rid, "respond", "escalation")]
     assert after == []
-    assert sorted((m.params["kind"], m.params["level"]) for m in alerts_in(desk)) == [
-        ("resolve", "warning"),
-        ("resolve", "warning"),
-        ("respond", "escalation"),
-        ("respond", "escalation"),
-    ]
-    assert "respond:warning" in desk.request(rid).sla_alerts_sent
+    messages = alerts_in(desk)
+    assert told(messages) == ADMINS
+    assert {(m.params["kind"], m.params["level"]) for m in messages} == {("respond", "escalation")}
+    assert {m.params["deadline"] for m in messages} == {respond_by.isoformat()}
+    assert desk.request(rid).sla_alerts_sent == {
+        "respond:warning",
+        "respond:breach",
+        "respond:escalation",
+        "resolve:warning",
+    }
+
+
+async def test_an_untaken_request_later_hears_of_its_resolve_deadline(
+    desk: Desk, build: Any
+) -> None:
+    """Once the respond alerts are all sent, the resolve deadline is the only news left."""
+    rid = (await desk.create(STAFF)).id
+    await scan_at(desk, build, msk(13, 18))  # the respond escalation
+    resolve_by = desk.request(rid).resolve_by
+
+    alerts = await scan_at(desk, build, msk(15, 18))
+
+    assert levels(alerts) == [(rid, "resolve", "warning")]
+    assert {m.params["deadline"] for m in alerts_in(desk)[-2:]} == {resolve_by.isoformat()}
 
 
 async def test_nights_and_weekends_do_not_count(desk: Desk, build: Any) -> None:
@@ -216,18 +241,28 @@ async def test_one_scan_covers_every_due_request(desk: Desk, build: Any) -> None
     assert {RequestId(m.request_id or 0) for m in alerts_in(desk)} == {first, second}
 
 
-def test_the_highest_level_wins_whatever_the_order() -> None:
-    def at(level: SlaLevel, kind: SlaKind = SlaKind.RESOLVE) -> SlaCheckpoint:
+@pytest.mark.parametrize(
+    ("pressing", "expected"),
+    [
+        (SlaKind.RESPOND, (SlaKind.RESPOND, SlaLevel.BREACH)),
+        (SlaKind.RESOLVE, (SlaKind.RESOLVE, SlaLevel.WARNING)),
+        (None, (SlaKind.RESPOND, SlaLevel.BREACH)),
+    ],
+)
+def test_the_gravest_level_of_the_pressing_deadline_wins_whatever_the_order(
+    pressing: SlaKind | None, expected: tuple[SlaKind, SlaLevel]
+) -> None:
+    def at(level: SlaLevel, kind: SlaKind = SlaKind.RESPOND) -> SlaCheckpoint:
         return SlaCheckpoint(kind, level, msk(12, 12), msk(13, 12))
 
     reached = [
-        at(SlaLevel.BREACH),
         at(SlaLevel.WARNING),
-        at(SlaLevel.ESCALATION, SlaKind.RESPOND),
-        at(SlaLevel.WARNING, SlaKind.RESPOND),
+        at(SlaLevel.WARNING, SlaKind.RESOLVE),
+        at(SlaLevel.BREACH),
     ]
 
-    assert _highest_per_kind(reached) == [
-        at(SlaLevel.BREACH),
-        at(SlaLevel.ESCALATION, SlaKind.RESPOND),
-    ]
+    for order in (reached, reached[::-1]):
+        chosen = sla.most_pressing(order, pressing)
+        assert chosen is not None
+        assert (chosen.kind, chosen.level) == expected
+    assert sla.most_pressing([], pressing) is None

@@ -213,6 +213,35 @@ def test_levels_reached_together_are_returned_together_and_never_again() -> None
     assert request.next_alert_at == msk(23, 18)
 
 
+def test_each_level_reached_is_recorded_as_an_event_not_as_history() -> None:
+    request = new_request(AUTHOR, msk(12, 12))
+    request.due_alerts(msk(12, 18))
+    request.change_priority(ADMIN, Priority.HIGH, msk(13, 10), CALENDAR)  # new deadlines
+    request.pull_events()
+
+    request.due_alerts(msk(13, 11))
+    events = request.pull_sla_events()
+
+    assert [(e.kind, e.level, e.priority, e.at) for e in events] == [
+        (SlaKind.RESPOND, SlaLevel.WARNING, Priority.MEDIUM, msk(12, 18)),
+        (SlaKind.RESPOND, SlaLevel.WARNING, Priority.HIGH, msk(13, 11)),
+        (SlaKind.RESPOND, SlaLevel.BREACH, Priority.HIGH, msk(13, 11)),
+        (SlaKind.RESPOND, SlaLevel.ESCALATION, Priority.HIGH, msk(13, 11)),
+    ]
+    assert {e.checkpoint.deadline for e in events[1:]} == {request.respond_by}
+    assert request.pull_sla_events() == []
+    assert request.pull_events() == []
+
+
+def test_the_deadline_that_matters_follows_the_status() -> None:
+    request = new_request(AUTHOR, msk(12, 12))
+    assert (request.pressing, request.due_at) == (SlaKind.RESPOND, request.respond_by)
+    request.take(WORKER, msk(12, 13))
+    assert (request.pressing, request.due_at) == (SlaKind.RESOLVE, request.resolve_by)
+    request.hold(WORKER, "Ждём запчасти", msk(12, 14))
+    assert (request.pressing, request.due_at) == (None, None)
+
+
 @given(st.lists(st.integers(min_value=0, max_value=30 * 24 * 60), max_size=30))
 def test_each_level_fires_at_most_once_whatever_the_scan_times(minutes: list[int]) -> None:
     request = new_request(AUTHOR, msk(12, 12))

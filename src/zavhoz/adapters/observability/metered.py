@@ -2,10 +2,10 @@
 
 ``MeteredUnitOfWork`` wraps any ``UnitOfWork`` (memory, SQL) through the port alone and watches
 what the core hands it: history events appended (``created`` → requests created by priority and
-category, every other kind → a transition of that action), SLA checkpoints newly marked on a
-saved request (→ SLA alerts by level and priority) and deliveries marked sent, retry, dead or
-dropped (→ notifications by outcome). Nothing is counted until the commit succeeds; a rolled
-back or failed transaction counts nothing.
+category, every other kind → a transition of that action), the SLA events a saved request
+recorded (``SlaReached`` → SLA alerts by level and priority; collected from the aggregate as it is
+saved) and deliveries marked sent, retry, dead or dropped (→ notifications by outcome). Nothing
+is counted until the commit succeeds; a rolled back or failed transaction counts nothing.
 
 While an update is being handled, a commit that touched exactly one request binds its number
 as ``request_id`` to the log context, so the lines after it say which request it was.
@@ -31,7 +31,7 @@ from zavhoz.application.ports import (
     UnitOfWorkFactory,
     UserRepository,
 )
-from zavhoz.domain.events import EventKind, HistoryEvent
+from zavhoz.domain.events import EventKind, HistoryEvent, SlaReached
 from zavhoz.domain.ids import RequestId, UserId
 from zavhoz.domain.request import Request
 
@@ -43,7 +43,6 @@ class _Tally:
 
     def __init__(self) -> None:
         self.requests: dict[RequestId, Request] = {}
-        self.alerted: dict[RequestId, frozenset[str]] = {}
         self.created: list[tuple[str, str]] = []
         self.transitions: list[str] = []
         self.sla_alerts: list[tuple[str, str]] = []
@@ -53,18 +52,10 @@ class _Tally:
     def seen(self, request: Request | None) -> Request | None:
         if request is not None:
             self.requests[request.id] = request
-            self.alerted.setdefault(request.id, request.sla_alerts_sent)
         return request
 
-    def saved(self, request: Request) -> None:
-        before = self.alerted.get(request.id)
-        self.requests[request.id] = request
-        self.alerted[request.id] = request.sla_alerts_sent
-        if before is None:
-            return  # not loaded here: nothing to compare with
-        for key in sorted(request.sla_alerts_sent - before):
-            level = key.partition(":")[2] or UNKNOWN
-            self.sla_alerts.append((level, request.priority.value))
+    def reached(self, events: Iterable[SlaReached]) -> None:
+        self.sla_alerts += [(e.level.value, e.priority.value) for e in events]
 
     def appended(self, request_id: RequestId, events: Sequence[HistoryEvent]) -> None:
         self.touched.add(request_id)
@@ -106,8 +97,11 @@ class _Requests(RequestRepository):
         self._tally.seen(request)
 
     async def save(self, request: Request) -> None:
+        """The SLA events are taken off the aggregate first, so no stored copy keeps them."""
+        reached = request.pull_sla_events()
         await self.inner.save(request)
-        self._tally.saved(request)
+        self._tally.seen(request)
+        self._tally.reached(reached)
 
     async def by_idempotency_key(self, author: UserId, key: str) -> Request | None:
         return self._tally.seen(await self.inner.by_idempotency_key(author, key))

@@ -7,6 +7,7 @@ from zavhoz.application.ports import UnitOfWork
 from zavhoz.application.recording import may_be_told, messages_to, request_params
 from zavhoz.application.transaction import in_transaction, load_request
 from zavhoz.application.use_cases._service import Service
+from zavhoz.domain import sla
 from zavhoz.domain.ids import RequestId
 from zavhoz.domain.request import Request
 from zavhoz.domain.sla import SlaCheckpoint, SlaLevel
@@ -22,10 +23,12 @@ class SlaAlert:
 
 
 class ScanSla(Service):
-    """Record and announce every SLA level reached since the last scan, once per request and level.
+    """Record every SLA level reached since the last scan, once per request and level, and
+    announce at most one per request and scan.
 
-    When a scan finds several levels of one deadline reached at once (the bot was down), all are
-    recorded but only the highest is announced.
+    When a scan finds several levels reached at once (the bot was down; an untaken request passes
+    both its respond and its resolve checkpoints), all are recorded, but only the gravest level of
+    the deadline that matters now (respond while open) is announced, with that deadline.
     """
 
     async def __call__(self) -> list[SlaAlert]:
@@ -41,11 +44,11 @@ class ScanSla(Service):
     async def _one(self, uow: UnitOfWork, request_id: RequestId) -> list[SlaAlert]:
         request = await load_request(uow, request_id)
         reached = request.due_alerts(self._clock.now())
-        announced = _highest_per_kind(reached)
-        for checkpoint in announced:
-            await uow.outbox.add(await self._messages(uow, request, checkpoint))
+        announced = sla.most_pressing(reached, request.pressing)
+        if announced is not None:
+            await uow.outbox.add(await self._messages(uow, request, announced))
         await uow.requests.save(request)
-        return [SlaAlert(request.id, checkpoint) for checkpoint in announced]
+        return [] if announced is None else [SlaAlert(request.id, announced)]
 
     async def _messages(
         self, uow: UnitOfWork, request: Request, checkpoint: SlaCheckpoint
@@ -62,13 +65,3 @@ class ScanSla(Service):
         }
         prefix = f"sla:{request.id}:{checkpoint.key}:{checkpoint.deadline.isoformat()}"
         return messages_to(people, "sla_alert", params, prefix, self._clock.now(), request.id)
-
-
-def _highest_per_kind(reached: list[SlaCheckpoint]) -> list[SlaCheckpoint]:
-    order = list(SlaLevel)
-    best: dict[str, SlaCheckpoint] = {}
-    for checkpoint in reached:
-        current = best.get(checkpoint.kind)
-        if current is None or order.index(checkpoint.level) > order.index(current.level):
-            best[checkpoint.kind] = checkpoint
-    return list(best.values())

@@ -14,6 +14,8 @@ class SendDailyDigest(Service):
     """Queue the morning digest for admins; on a non-working day, or a second time a day, nothing.
 
     It covers everything since the previous working day began, so Monday's includes the weekend.
+    A digest with nothing to report (all four figures zero: a fresh install, a quiet spell) is
+    not sent; its figures are still returned.
 
     The outbox skips a dedupe key it has seen, so a restart on the same day sends no second digest.
     """
@@ -30,6 +32,8 @@ class SendDailyDigest(Service):
         since = datetime.combine(calendar.previous_working_day(today), time(0), calendar.timezone)
         until = datetime.combine(today, time(0), calendar.timezone)
         counts = await uow.queries.digest(since, until, now)
+        if not any(attrs.astuple(counts)):
+            return counts
         admins = [admin.id for admin in await uow.users.with_role([Role.ADMIN])]
         params: dict[str, PayloadValue] = {"date": today.isoformat(), **attrs.asdict(counts)}
         await uow.outbox.add(messages_to(admins, "daily_digest", params, f"digest:{today}", now))
