@@ -28,7 +28,7 @@ from tests.integration.telegram.test_redis_storage import REDIS_URL
 from zavhoz.adapters.observability.http import observability_app, redis_probe
 from zavhoz.adapters.observability.metrics import Metrics
 from zavhoz.adapters.telegram.dispatcher import build_dispatcher
-from zavhoz.adapters.telegram.isolation import LOCK_TTL, ShortLockIsolation
+from zavhoz.adapters.telegram.isolation import LOCK_TTL, PersonBusy, ShortLockIsolation
 from zavhoz.adapters.telegram.middlewares.metrics import UpdateMetricsMiddleware
 from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
 from zavhoz.adapters.telegram.services import Services
@@ -274,4 +274,32 @@ async def test_a_persons_updates_are_handled_in_the_order_they_came(
 
     await asyncio.gather(*(update(number) for number in range(20)))
     assert handled == list(range(20))
+    await redis.aclose()
+
+
+async def test_a_lock_redis_lost_while_held_is_let_go_without_an_error(
+    spare_redis: SpareRedis, caplog: pytest.LogCaptureFixture
+) -> None:
+    redis = Redis.from_url(spare_redis.url)
+    isolation = ShortLockIsolation(redis, RedisStorage(redis).key_builder, ttl=0.3)
+    with caplog.at_level(logging.WARNING, logger="zavhoz"):
+        async with isolation.lock(ANNAS_LOCK):
+            spare_redis.stop()
+            await asyncio.sleep(0.2)  # a renewal falls due
+    assert "could not renew a person's lock" in caplog.text
+    assert "could not release a person's lock" in caplog.text, "logged; the update stands"
+    await redis.aclose()
+
+
+async def test_a_person_busy_longer_than_any_holder_may_be_gets_an_error(
+    spare_redis: SpareRedis,
+) -> None:
+    redis = Redis.from_url(spare_redis.url)
+    isolation = ShortLockIsolation(redis, RedisStorage(redis).key_builder, ttl=0.3, hold_at_most=0)
+    stuck = redis.lock(isolation.redis_lock(ANNAS_LOCK).name, timeout=60)
+    assert await stuck.acquire(), "another holder, alive and stuck for a minute"
+    with pytest.raises(PersonBusy):
+        async with isolation.lock(ANNAS_LOCK):
+            pass
+    await stuck.release()
     await redis.aclose()
