@@ -190,7 +190,7 @@ async def test_a_hung_redis_gets_an_apology_and_locks_no_one_out_afterwards(
         spare_redis.resume()  # it now runs the lock commands it was sent, for no one
     waited = await timed(anna.send("Каб. 305"))
     assert "🚰 Сантехника" in anna.buttons(), "the draft is kept"
-    assert waited <= LOCK_TTL + 1.0, "a lock taken for a client that gave up lapses in 5 s"
+    assert waited <= LOCK_TTL + 1.5, "a lock taken for a client that gave up lapses in 5 s"
     running.world.check_rules()
 
 
@@ -228,7 +228,9 @@ async def test_a_lock_left_by_a_killed_holder_lapses_within_5_seconds(running: R
 
     waited = await timed(anna.send("📝 Новая заявка"))  # the lock's remaining TTL, for real
     assert WHERE in anna.last.text
-    assert ttl_ms / 1000 - 0.3 <= waited <= LOCK_TTL + 1.0, "waited for the lock, not longer"
+    assert ttl_ms / 1000 - 0.3 <= waited <= LOCK_TTL + 1.5, (
+        "waited for the lock, not longer"
+    )  # + slack for a busy machine
 
 
 async def test_a_failing_update_releases_the_lock(running: RunningBot, services: Services) -> None:
@@ -249,12 +251,12 @@ async def test_a_failing_update_releases_the_lock(running: RunningBot, services:
 async def test_a_live_holder_keeps_its_lock_past_the_ttl(spare_redis: SpareRedis) -> None:
     redis = Redis.from_url(spare_redis.url)
     storage = RedisStorage(redis)
-    isolation = ShortLockIsolation(redis, storage.key_builder, ttl=0.6, hold_at_most=10)
+    isolation = ShortLockIsolation(redis, storage.key_builder, ttl=1.0, hold_at_most=10)
     name = isolation.redis_lock(ANNAS_LOCK).name
     async with isolation.lock(ANNAS_LOCK):
-        await asyncio.sleep(1.2)  # twice the TTL: a slow chart, a wait for Telegram
+        await asyncio.sleep(2.1)  # twice the TTL (1.0 here): a slow chart, a wait for Telegram
         assert await redis.pttl(name) > 0, "renewed while its update runs"
-        other = ShortLockIsolation(redis, storage.key_builder, ttl=0.6).redis_lock(ANNAS_LOCK)
+        other = ShortLockIsolation(redis, storage.key_builder, ttl=1.0).redis_lock(ANNAS_LOCK)
         assert not await other.acquire(blocking=False), "no one else got in"
     assert await redis.exists(name) == 0
     await redis.aclose()
@@ -285,7 +287,10 @@ async def test_a_lock_redis_lost_while_held_is_let_go_without_an_error(
     with caplog.at_level(logging.WARNING, logger="zavhoz"):
         async with isolation.lock(ANNAS_LOCK):
             spare_redis.stop()
-            await asyncio.sleep(0.2)  # a renewal falls due
+            for _ in range(100):  # a renewal falls due after 0.1 s; 5 s for a busy machine
+                if "could not renew" in caplog.text:
+                    break
+                await asyncio.sleep(0.05)
     assert "could not renew a person's lock" in caplog.text
     assert "could not release a person's lock" in caplog.text, "logged; the update stands"
     await redis.aclose()
