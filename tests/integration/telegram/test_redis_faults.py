@@ -91,8 +91,7 @@ class SpareRedis:
 
     def stop(self) -> None:
         if self._process is not None:
-            self._process.kill()
-            self._process.send_signal(signal.SIGCONT)
+            self._process.kill()  # paused or not
             self._process.wait(timeout=10)
             self._process = None
 
