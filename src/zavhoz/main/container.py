@@ -15,6 +15,8 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKey
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisStorage
 from dependency_injector import containers, providers
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from zavhoz.adapters.clock import SystemClock
 from zavhoz.adapters.notifications import DeliveryWorker, Limits, Scheduler
@@ -28,6 +30,7 @@ from zavhoz.adapters.reports.charts import MatplotlibCharts
 from zavhoz.adapters.reports.spreadsheet import InMemorySpreadsheet
 from zavhoz.adapters.telegram.dispatcher import build_dispatcher
 from zavhoz.adapters.telegram.i18n import Translator
+from zavhoz.adapters.telegram.isolation import ShortLockIsolation
 from zavhoz.adapters.telegram.notices import TelegramNotifier
 from zavhoz.adapters.telegram.reports_services import ReportServices
 from zavhoz.adapters.telegram.services import build_services
@@ -66,18 +69,31 @@ REMEMBER_USERS_FOR = 3.0
 """Seconds an active person is trusted without a registration transaction (the core re-checks)."""
 
 
+REDIS_TIMEOUT = 2.0
+"""Seconds a Redis command or connect may take: a hung Redis ends in an apology, not a wait."""
+
+
 def fsm_storage(redis_url: str | None, prefix: str = FSM_PREFIX) -> BaseStorage:
-    """Memory by default; Redis when ``ZAVHOZ_REDIS_URL`` is set, so drafts survive a restart."""
+    """Memory by default; Redis when ``ZAVHOZ_REDIS_URL`` is set, so drafts survive a restart.
+
+    A command is retried once at once (a killed connection is replaced); a Redis that is down
+    fails the update right away (an apology) instead of backing off for seconds.
+    """
     if not redis_url:
         return MemoryStorage()
     key_builder = DefaultKeyBuilder(prefix=prefix, with_bot_id=True)
-    return RedisStorage.from_url(redis_url, key_builder=key_builder)
+    connection = {
+        "socket_timeout": REDIS_TIMEOUT,
+        "socket_connect_timeout": REDIS_TIMEOUT,
+        "retry": Retry(NoBackoff(), 1),
+    }
+    return RedisStorage.from_url(redis_url, connection_kwargs=connection, key_builder=key_builder)
 
 
 def event_isolation(storage: BaseStorage) -> BaseEventIsolation:
     """One person's updates one at a time: across processes when they share Redis."""
     if isinstance(storage, RedisStorage):
-        return storage.create_isolation()
+        return ShortLockIsolation(storage.redis, storage.key_builder)
     return SimpleEventIsolation()
 
 

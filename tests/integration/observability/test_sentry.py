@@ -2,6 +2,7 @@
 
 import io
 import json
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -10,6 +11,8 @@ from typing import Any
 import pytest
 import sentry_sdk
 import structlog
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
 from sentry_sdk.envelope import Envelope
 from sentry_sdk.transport import Transport
 
@@ -19,11 +22,15 @@ from tests.integration.observability.conftest import (
     Broken,
     ConfigureLogs,
     draft_to_confirm,
+    instrument,
     joined,
 )
 from zavhoz import __version__
+from zavhoz.adapters.observability import Metrics
+from zavhoz.adapters.telegram.dispatcher import build_dispatcher
 from zavhoz.adapters.telegram.services import Services
-from zavhoz.adapters.telegram.testing import World
+from zavhoz.adapters.telegram.testing import RecordingSession, World
+from zavhoz.main.container import event_isolation, fsm_storage
 from zavhoz.main.observability import setup_observability
 from zavhoz.main.settings import Settings
 
@@ -164,3 +171,25 @@ def test_without_a_dsn_sentry_is_not_even_imported() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "False"
+
+
+async def test_redis_down_makes_an_event_tagged_with_its_update_and_an_apology(
+    services: Services, metrics: Metrics, sentry: KeptEnvelopes
+) -> None:
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        nowhere = f"redis://127.0.0.1:{unused.getsockname()[1]}/0"  # nothing listens there
+    storage = fsm_storage(nowhere)
+    session = RecordingSession()
+    bot = Bot(TOKEN, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+    dispatcher = build_dispatcher(services, storage=storage, isolation=event_isolation(storage))
+    world = World(instrument(dispatcher, metrics), bot, session)
+    anna = world.person(ANNA)
+    await anna.send("/start")
+    await storage.close()
+    sentry_sdk.flush()
+
+    assert anna.last.text == "Не получилось, попробуйте ещё раз."
+    [event] = sentry.events()
+    assert event["tags"] == {"update_id": "1", "user_id": str(ANNA), "update_kind": "message"}
+    assert event["exception"]["values"][-1]["type"] == "ConnectionError"  # redis', last of a chain

@@ -4,7 +4,8 @@ added to the webhook's application when both listen on the same address.
 ``/healthz`` answers 200 while the process serves HTTP at all. ``/readyz`` runs every readiness
 probe (say, "the database answers", "the delivery worker is alive") and answers 503 when one of
 them fails, raises or takes longer than ``probe_timeout`` seconds; the body names each probe's
-result (never the error text, which may carry addresses).
+result (never the error text, which may carry addresses). With Redis configured for the
+conversations, ``redis_probe`` makes it 503 while Redis is down: the bot then only apologises.
 """
 
 import asyncio
@@ -12,6 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping
 
 import structlog
 from aiohttp import web
+from redis.asyncio import Redis
 
 from zavhoz.adapters.observability.metrics import CONTENT_TYPE, Metrics
 
@@ -25,6 +27,15 @@ HEALTH_PATH = "/healthz"
 READY_PATH = "/readyz"
 
 log = structlog.get_logger("zavhoz.observability")
+
+
+def redis_probe(redis: Redis) -> Probe:
+    """The conversations' Redis answers ``PING``."""
+
+    async def redis_answers() -> bool:
+        return bool(await redis.ping())
+
+    return redis_answers
 
 
 class Endpoints:

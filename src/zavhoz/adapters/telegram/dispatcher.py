@@ -62,15 +62,20 @@ def build_dispatcher(
     """Handle one person's updates one at a time (``isolation``; Redis-backed across processes).
 
     ``remember_users_for`` seconds spare a registration transaction per update (UserMiddleware).
+    aiogram's FSM middleware (the person's lock and state) goes inside the guard and the
+    metrics, so a failing storage (Redis down) ends in an apology and counts as an error.
     """
     translator = translator or Translator()
     dispatcher = Dispatcher(
-        storage=storage or MemoryStorage(), events_isolation=isolation or SimpleEventIsolation()
+        storage=storage or MemoryStorage(),
+        events_isolation=isolation or SimpleEventIsolation(),
+        disable_fsm=True,  # registered below, inside the guard
     )
     dispatcher.update.outer_middleware(LogContextMiddleware())
     dispatcher.update.outer_middleware(GuardMiddleware(translator))
     if update_metrics is not None:
         dispatcher.update.outer_middleware(update_metrics)  # inside the guard: sees errors
+    dispatcher.update.outer_middleware(dispatcher.fsm)
     dispatcher.update.outer_middleware(UserMiddleware(services, translator, remember_users_for))
     dispatcher.update.outer_middleware(throttling or ThrottlingMiddleware())
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())

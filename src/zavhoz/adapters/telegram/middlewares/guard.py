@@ -1,4 +1,9 @@
-"""The last line: any failure ends in a short apology and a logged error, never silence."""
+"""The last line: any failure ends in a short apology and a logged error, never silence.
+
+It sits outside aiogram's FSM middleware, so a person's lock or state that cannot be read
+(Redis down, a connection killed) is caught too; the person is then not known yet, and the
+apology speaks their Telegram's language.
+"""
 
 import logging
 from collections.abc import Awaitable, Callable
@@ -6,7 +11,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import TelegramObject, Update
+from aiogram.types import TelegramObject, Update, User
 
 from zavhoz.adapters.telegram.i18n import Texts, Translator
 
@@ -25,9 +30,15 @@ class GuardMiddleware(BaseMiddleware):
         except Exception:
             update_id = event.update_id if isinstance(event, Update) else None
             log.exception("update %s failed", update_id)
-            texts: Texts = data.get("t") or self._translator.for_language(None)
-            await self._apologise(event, data["bot"], texts("errors.apology"))
+            await self._apologise(event, data["bot"], self._texts(data)("errors.apology"))
             return None
+
+    def _texts(self, data: dict[str, Any]) -> Texts:
+        """The person's texts, or their Telegram's language when they were not read yet."""
+        sender: User | None = data.get("event_from_user")
+        language = sender.language_code if sender is not None else None
+        texts: Texts | None = data.get("t")
+        return texts or self._translator.for_language(language)
 
     async def _apologise(self, event: TelegramObject, bot: Bot, text: str) -> None:
         if not isinstance(event, Update):
