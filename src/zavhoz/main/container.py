@@ -44,7 +44,12 @@ from zavhoz.application.use_cases.scan_sla import ScanSla
 from zavhoz.application.use_cases.send_daily_digest import SendDailyDigest
 from zavhoz.main.background import Background
 from zavhoz.main.in_flight import InFlight
-from zavhoz.main.observability import build_metrics, metrics_server, update_metrics_middleware
+from zavhoz.main.observability import (
+    build_metrics,
+    metrics_server,
+    storage_probes,
+    update_metrics_middleware,
+)
 from zavhoz.main.settings import TOKEN_HELP, Settings
 
 FSM_PREFIX = "zavhoz"
@@ -209,6 +214,7 @@ class Container(containers.DeclarativeContainer):
         engine=engine,
         uow_factory=uow_factory,
         clock=clock,
+        probes=providers.Callable(storage_probes, storage),
     )
     """The endpoints of one process; ``background=`` the tasks it runs, if any."""
 

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any, Self, TextIO
 
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.redis import RedisStorage
 from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -25,7 +27,7 @@ from zavhoz.adapters.observability import (
     observability_app,
     start_server,
 )
-from zavhoz.adapters.observability.http import Probe, Refresh
+from zavhoz.adapters.observability.http import Probe, Refresh, redis_probe
 from zavhoz.adapters.telegram.middlewares.metrics import UpdateMetricsMiddleware
 from zavhoz.application.ports import Clock, UnitOfWorkFactory
 from zavhoz.main.background import Background
@@ -77,6 +79,13 @@ def database_probe(engine: AsyncEngine) -> Probe:
         return True
 
     return database_answers
+
+
+def storage_probes(storage: BaseStorage) -> dict[str, Probe]:
+    """``/readyz`` asks Redis too when the conversations live there."""
+    if isinstance(storage, RedisStorage):
+        return {"redis": redis_probe(storage.redis)}
+    return {}
 
 
 def worker_probe(background: Background) -> Probe:
@@ -174,6 +183,7 @@ def metrics_server(
     background: Background | None = None,
     uow_factory: UnitOfWorkFactory | None = None,
     clock: Clock | None = None,
+    probes: Mapping[str, Probe] | None = None,
 ) -> MetricsServer:
     """The endpoints of one process, ready for ``async with`` (and ``attach`` for a webhook)."""
 
@@ -184,6 +194,7 @@ def metrics_server(
             background=background,
             uow_factory=uow_factory,
             clock=clock,
+            probes=probes,
             app=app,
         )
 

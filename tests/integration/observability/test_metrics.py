@@ -4,11 +4,14 @@ dispatcher, ``/metrics`` fetched and parsed with prometheus_client's own parser.
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from copy import deepcopy
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
+from aiogram.fsm.storage.memory import MemoryStorage
 from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.integration.observability.conftest import joined
@@ -34,12 +37,13 @@ from zavhoz.application.use_cases.scan_sla import ScanSla
 from zavhoz.domain.catalog import Category, Priority
 from zavhoz.domain.ids import RequestId, UserId
 from zavhoz.domain.users import Role
-from zavhoz.main.container import StartupError
+from zavhoz.main.container import StartupError, build_container
 from zavhoz.main.observability import (
     MetricsServer,
     build_metrics_app,
     database_probe,
     metrics_server,
+    storage_probes,
 )
 from zavhoz.main.settings import Settings
 
@@ -397,3 +401,32 @@ async def test_readiness_follows_the_delivery_worker(metrics: Metrics, serve: Se
     )
     background.running = True
     assert (await get(f"{base}/readyz"))[0] == 200
+
+
+async def test_readiness_asks_the_conversations_redis_when_one_is_configured(
+    tmp_path: Path, unused_tcp_port: int
+) -> None:
+    """The container's endpoints: with ``ZAVHOZ_REDIS_URL`` on a closed port, Redis fails."""
+    container = build_container(
+        settings(
+            database_url=f"sqlite+aiosqlite:///{tmp_path / 'ready.db'}",
+            redis_url=f"redis://127.0.0.1:{unused_tcp_port}/0",
+            webhook_url="https://bot.example.com/telegram/webhook",
+            webhook_port=unused_tcp_port,
+            metrics_port=unused_tcp_port,
+        )
+    )
+    try:
+        server: MetricsServer = container.metrics_server()
+        server.attach(app := web.Application())  # the webhook's port: routes only, no listening
+        async with server, TestClient(TestServer(app)) as client:
+            response = await client.get("/readyz")
+            assert response.status == 503
+            assert (await response.json())["checks"]["redis"] == "failed"
+    finally:
+        await container.storage().close()
+        await container.engine().dispose()
+
+
+def test_without_redis_readiness_has_no_redis_check() -> None:
+    assert storage_probes(MemoryStorage()) == {}

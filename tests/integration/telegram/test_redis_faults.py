@@ -25,7 +25,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from tests.integration.telegram.test_redis_storage import REDIS_URL
-from zavhoz.adapters.observability.http import observability_app, redis_probe
+from zavhoz.adapters.observability.http import observability_app
 from zavhoz.adapters.observability.metrics import Metrics
 from zavhoz.adapters.telegram.dispatcher import build_dispatcher
 from zavhoz.adapters.telegram.isolation import LOCK_TTL, PersonBusy, ShortLockIsolation
@@ -34,6 +34,7 @@ from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.adapters.telegram.testing import RecordingSession, World
 from zavhoz.main.container import REDIS_TIMEOUT, event_isolation, fsm_storage
+from zavhoz.main.observability import storage_probes
 
 pytestmark = [
     pytest.mark.redis,
@@ -133,7 +134,7 @@ class RunningBot:
             update_metrics=UpdateMetricsMiddleware(self.outcomes),
         )
         self.world = World(dispatcher, bot, session)
-        probes = {"redis": redis_probe(self.storage.redis)}
+        probes = storage_probes(self.storage)
         self.readyz = TestClient(
             TestServer(observability_app(Metrics(version="test", environment="test"), probes))
         )
