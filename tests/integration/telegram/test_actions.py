@@ -522,7 +522,14 @@ async def test_a_stale_card_is_refreshed_and_nothing_changes(
     assert db.requests[rid].status is Status.OPEN
     assert (len(db.history[rid]), db.requests[rid].version) == (events, version)
     await team.anna.send("Передумала")
-    assert team.anna.last.text == "Не понял. Выберите действие в меню.", "no reason was asked"
+    assert team.anna.last.text == f"Ваш текст сохранён. Всё равно отменить заявку №{rid}?", (
+        "the text typed after a stale button is kept and waits for a «Да», never «Не понял»"
+    )
+    assert db.requests[rid].status is Status.OPEN
+    assert (len(db.history[rid]), db.requests[rid].version) == (events, version)
+    await team.anna.press("Да")
+    assert db.requests[rid].status is Status.CANCELLED
+    assert db.history[rid][-1].payload["reason"] == "Передумала"
 
 
 async def test_a_stale_take_tells_who_has_the_request(

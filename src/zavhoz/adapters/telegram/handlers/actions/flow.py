@@ -1,0 +1,117 @@
+"""The one flow of every card button: the core says whether it may be done now; the row says
+what to ask for first; then the use case acts and the card is shown as it is now.
+
+A button on a card that changed meanwhile shows the card as it is now instead of acting (a second
+press is the «Да»); for an action that asks for text, what the person types next still counts, and
+waits for a «Да» (never «Не понял»). Rows that are not ``guarded`` (a comment) act on any version.
+"""
+
+import attrs
+from aiogram import Bot
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from zavhoz.adapters.telegram.callbacks import CardCb
+from zavhoz.adapters.telegram.errors import explain
+from zavhoz.adapters.telegram.handlers._scene import Scene
+from zavhoz.adapters.telegram.handlers._screen import chat_of
+from zavhoz.adapters.telegram.handlers.actions import pickers
+from zavhoz.adapters.telegram.handlers.actions.conversation import ask, begin
+from zavhoz.adapters.telegram.handlers.actions.shown import act_on_button, given_by, show_card
+from zavhoz.adapters.telegram.handlers.actions.table import ROWS, Ask, Row
+from zavhoz.adapters.telegram.i18n import Texts
+from zavhoz.adapters.telegram.services import Services
+from zavhoz.application.notifications import LOW_RATING
+from zavhoz.application.queries.request_card import RequestCard
+from zavhoz.domain.ids import RequestId
+from zavhoz.domain.users import User
+
+BACK = "back"
+"""From a choice (people, priorities) back to the card."""
+CARD_OWN = frozenset({"open", "history", "files"})
+"""Buttons of handlers/card.py."""
+TYPED = frozenset({Ask.TEXT, Ask.REPORT})
+STARS = frozenset("12345")
+
+
+async def on_card_button(
+    query: CallbackQuery,
+    callback_data: CardCb,
+    user: User,
+    t: Texts,
+    services: Services,
+    state: FSMContext,
+    bot: Bot,
+    callback_answer: CallbackAnswer,
+) -> None:
+    row = ROWS.get(callback_data.action)
+    if row is None and callback_data.action != BACK:
+        callback_answer.text = t("common.stale_button")
+        return
+    scene = Scene(
+        user=user,
+        t=t,
+        services=services,
+        state=state,
+        bot=bot,
+        chat_id=chat_of(query),
+        query=query,
+        answer=callback_answer,
+    )
+    card = await services.card(user.id, RequestId(callback_data.id))
+    if row is None:
+        await show_card(scene, card)
+    elif row.guarded and card.request.version != callback_data.v:
+        await _changed_meanwhile(scene, row, card, callback_data.v)
+    else:
+        await _press(scene, row, card, callback_data.arg)
+
+
+async def _press(scene: Scene, row: Row, card: RequestCard, arg: str) -> None:
+    """Refused by the core (a forged button too), or on to what the row asks for."""
+    refusal = card.refusal(row.action)
+    if refusal is not None:
+        raise refusal
+    await ASKERS[row.asks](scene, row, card, arg)
+
+
+async def _changed_meanwhile(scene: Scene, row: Row, card: RequestCard, pressed: int) -> None:
+    """The card as it is now, and why the action cannot be done any more if it cannot."""
+    refusal = card.refusal(row.action)
+    if refusal is None and row.asks in TYPED:
+        await begin(scene, row, card.request.id, pressed)
+    await show_card(scene, card)
+    why = await explain(refusal, scene.t, scene.services) if refusal else scene.t("act.stale")
+    scene.alert(why)
+
+
+async def _at_once(scene: Scene, row: Row, card: RequestCard, arg: str) -> None:
+    await act_on_button(scene, row, given_by(scene, card))
+
+
+async def _typed(scene: Scene, row: Row, card: RequestCard, arg: str) -> None:
+    if await begin(scene, row, card.request.id, card.request.version):
+        await ask(scene, row, card.request.id)
+
+
+async def _stars(scene: Scene, row: Row, card: RequestCard, arg: str) -> None:
+    """Stars act at once; a low score first asks what went wrong (with «Пропустить»)."""
+    if arg not in STARS:
+        scene.toast(scene.t("common.stale_button"))
+        return
+    given = attrs.evolve(given_by(scene, card), stars=int(arg))
+    if given.stars > LOW_RATING:
+        await act_on_button(scene, row, given)
+    elif await begin(scene, row, card.request.id, card.request.version, stars=given.stars):
+        await ask(scene, row, card.request.id, stars="★" * given.stars)
+
+
+ASKERS = {
+    Ask.NOTHING: _at_once,
+    Ask.STARS: _stars,
+    Ask.PERSON: pickers.person,
+    Ask.PRIORITY: pickers.priority,
+    Ask.TEXT: _typed,
+    Ask.REPORT: _typed,
+}
