@@ -486,6 +486,44 @@ async def test_the_author_rates_four_stars(
     assert not [b for b in team.anna.buttons() if b.startswith("★")]
 
 
+async def test_a_low_rating_asks_what_went_wrong_and_tells_the_admins_and_the_assignee(
+    team: Team, db: MemoryDatabase, services: Services
+) -> None:
+    rid = await completed(team, db, services)
+    await open_card(team.anna, db, rid)
+
+    await act(team.anna, db, rid, "rate", "2")
+    assert team.anna.last.text.startswith(f"★★ — что пошло не так с заявкой №{rid}?")
+    assert team.anna.buttons() == ["Пропустить", "❌ Отмена"]
+    assert db.requests[rid].rating is None, "nothing is stored before the answer"
+    await team.anna.send("Дверь   снова скрипит")
+
+    request = db.requests[rid]
+    assert (request.rating, request.feedback) == (2, "Дверь снова скрипит")
+    assert kinds(db, rid).count(EventKind.RATED) == 1
+    assert team.anna.texts[-2] == (
+        "Спасибо за оценку ★★! Ваш отзыв передан администратору и исполнителю."
+    )
+    assert "Оценка: ★★" in team.anna.last.text
+    told = {m.recipient: m.params.get("feedback") for m in db.outbox if m.template == "low_rating"}
+    assert told == {UserId(ADMIN_ID): "Дверь снова скрипит", UserId(IVAN): "Дверь снова скрипит"}
+
+
+async def test_a_low_rating_may_skip_what_went_wrong(
+    team: Team, db: MemoryDatabase, services: Services
+) -> None:
+    rid = await completed(team, db, services)
+    await act(team.anna, db, rid, "rate", "1")
+
+    await team.anna.press("Пропустить")
+
+    assert (db.requests[rid].rating, db.requests[rid].feedback) == (1, None)
+    assert team.anna.texts[-2] == "Спасибо за оценку ★!"
+    assert outbox(db, IVAN)[-1] == "low_rating"
+    await team.anna.send("ещё текст")
+    assert team.anna.last.text == "Не понял. Выберите действие в меню.", "the conversation is over"
+
+
 @pytest.mark.parametrize(("press", "typed"), [("Без причины", None), (None, "Уже починили сами")])
 async def test_the_author_cancels_with_or_without_a_reason(
     team: Team, db: MemoryDatabase, services: Services, press: str | None, typed: str | None

@@ -3,7 +3,8 @@ what to ask for first; then the use case acts and the card is shown as it is now
 
 A button on a card that changed meanwhile shows the card as it is now instead of acting (a second
 press is the «Да»); for an action that asks for text, what the person types next still counts, and
-waits for a «Да» (never «Не понял»). Rows that are not ``guarded`` (a comment) act on any version.
+waits for a «Да» (never «Не понял»). Rows that are not ``guarded`` (a comment) act on any version
+the core still allows.
 """
 
 import attrs
@@ -62,7 +63,7 @@ async def on_card_button(
     card = await services.card(user.id, RequestId(callback_data.id))
     if row is None:
         await show_card(scene, card)
-    elif row.guarded and card.request.version != callback_data.v:
+    elif card.request.version != callback_data.v and (row.guarded or card.refusal(row.action)):
         await _changed_meanwhile(scene, row, card, callback_data.v)
     else:
         await _press(scene, row, card, callback_data.arg)
@@ -77,9 +78,13 @@ async def _press(scene: Scene, row: Row, card: RequestCard, arg: str) -> None:
 
 
 async def _changed_meanwhile(scene: Scene, row: Row, card: RequestCard, pressed: int) -> None:
-    """The card as it is now, and why the action cannot be done any more if it cannot."""
+    """The card as it is now, and why the action cannot be done any more if it cannot.
+
+    What is typed next is still taken as the text, for the version the button was on: it waits
+    for a «Да», or comes back with the core's refusal, but never falls into «Не понял».
+    """
     refusal = card.refusal(row.action)
-    if refusal is None and row.asks in TYPED:
+    if row.asks in TYPED:
         await begin(scene, row, card.request.id, pressed)
     await show_card(scene, card)
     why = await explain(refusal, scene.t, scene.services) if refusal else scene.t("act.stale")

@@ -90,8 +90,6 @@ async def submit(scene: Scene) -> None:
     """Act with what was typed; too short or too long keeps the conversation going."""
     data = await scene.state.get_data()
     row, request_id = ROWS[data["action"]], RequestId(data["request_id"])
-    if row.guarded and await _changed(scene, row, request_id, data["version"]):
-        return
     given = Given(
         actor=scene.user.id,
         request_id=request_id,
@@ -99,6 +97,8 @@ async def submit(scene: Scene) -> None:
         photos=tuple(kept_photos(data)),
         stars=int(data.get("stars") or 0),
     )
+    if row.guarded and await _changed(scene, row, given, data["version"]):
+        return
     try:
         await row.run(scene.services, given)
     except ValidationFailed as error:
@@ -112,11 +112,16 @@ async def submit(scene: Scene) -> None:
     await _send_card(scene, request_id)
 
 
-async def _changed(scene: Scene, row: Row, request_id: RequestId, version: int) -> bool:
-    """Show the card as it is now and ask «Да» again; the text stays."""
+async def _changed(scene: Scene, row: Row, given: Given, version: int) -> bool:
+    """Show the card as it is now and ask «Да» again; the text stays (or comes back, refused)."""
+    request_id = given.request_id
     t, card = scene.t, await scene.services.card(scene.user.id, request_id)
     if card.request.version == version:
         return False
+    refusal = card.refusal(row.action)
+    if refusal is not None:
+        await _not_done(scene, refusal, given.text)
+        return True
     await scene.state.update_data(version=card.request.version)
     await scene.say(t("act.stale_typed", number=request_id))
     await scene.say(*render_card(card, t, scene.services))
