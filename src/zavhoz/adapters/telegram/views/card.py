@@ -43,6 +43,7 @@ _STATUS_NOTES = {
     Status.REJECTED: EventKind.REJECTED,
     Status.CANCELLED: EventKind.CANCELLED,
 }
+_WORKED_ON = frozenset({Status.IN_PROGRESS, Status.ON_HOLD})
 _REASON_EVENTS = frozenset(
     {EventKind.PUT_ON_HOLD, EventKind.REJECTED, EventKind.CANCELLED, EventKind.REOPENED}
 )
@@ -51,10 +52,10 @@ _REASON_EVENTS = frozenset(
 def card_text(card: RequestCard, t: Texts, now: datetime, zone: ZoneInfo) -> str:
     head = "\n".join(_head(card, t, now, zone))
     room = MAX_TEXT - visible_length(head)
-    note = _status_note(card, t)
-    if note and visible_length(note) + 2 <= room:
-        head = f"{head}\n\n{note}"
-        room -= visible_length(note) + 2
+    for note in (_reopened_note(card, t, now, zone), _status_note(card, t)):
+        if note and visible_length(note) + 2 <= room:
+            head = f"{head}\n\n{note}"
+            room -= visible_length(note) + 2
     return head + _comments(card, t, now, zone, room)
 
 
@@ -131,6 +132,18 @@ def _deadline(request: Request, t: Texts, now: datetime, zone: ZoneInfo) -> list
     if request.due_at is None:
         return []
     return [t("card.deadline", when=Html(dates.deadline(t, request.due_at, now, zone)))]
+
+
+def _reopened_note(card: RequestCard, t: Texts, now: datetime, zone: ZoneInfo) -> str | None:
+    """Work again after the author said it was not fixed: when, and what is still wrong."""
+    if card.request.status not in _WORKED_ON:
+        return None
+    latest = next((e for e in reversed(card.history) if e.kind is EventKind.REOPENED), None)
+    if latest is None:
+        return None
+    reason = latest.payload.get("reason")
+    text = _preview(reason, NOTE_PREVIEW) if isinstance(reason, str) else ""
+    return t("card.note.reopened", when=dates.moment(t, latest.at, now, zone), text=text)
 
 
 def _status_note(card: RequestCard, t: Texts) -> str | None:
