@@ -1,5 +1,8 @@
 """One update of a person: who, in which chat, and how to answer them (actions, the wizard)."""
 
+from collections.abc import Mapping
+from typing import Any, Self
+
 import attrs
 from aiogram import Bot
 from aiogram.fsm.context import FSMContext
@@ -7,7 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, ReplyKeyboardMark
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from zavhoz.adapters.telegram.errors import as_alert, explain
-from zavhoz.adapters.telegram.handlers._screen import replace
+from zavhoz.adapters.telegram.handlers._screen import chat_of, replace
 from zavhoz.adapters.telegram.i18n import Texts
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.domain.errors import DomainError
@@ -27,6 +30,14 @@ class Scene:
     query: CallbackQuery | None = None
     """The button pressed, when a button (not a message) brought the update."""
     answer: CallbackAnswer | None = None
+
+    @classmethod
+    def of_button(
+        cls, query: CallbackQuery, answer: CallbackAnswer, data: Mapping[str, Any]
+    ) -> Self:
+        """The scene of a pressed button, from the handler's data (user, t, services, ...)."""
+        people = {name: data[name] for name in ("user", "t", "services", "state", "bot")}
+        return cls(**people, chat_id=chat_of(query), query=query, answer=answer)
 
     async def say(self, text: str, markup: Markup | None = None) -> None:
         await self.bot.send_message(self.chat_id, text, reply_markup=markup)

@@ -7,26 +7,22 @@ waits for a «Да» (never «Не понял»). Rows that are not ``guarded`` 
 the core still allows.
 """
 
+from typing import Any
+
 import attrs
-from aiogram import Bot
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from zavhoz.adapters.telegram.callbacks import CardCb
 from zavhoz.adapters.telegram.errors import explain
 from zavhoz.adapters.telegram.handlers._scene import Scene
-from zavhoz.adapters.telegram.handlers._screen import chat_of
 from zavhoz.adapters.telegram.handlers.actions import pickers
 from zavhoz.adapters.telegram.handlers.actions.conversation import ask, begin
 from zavhoz.adapters.telegram.handlers.actions.shown import act_on_button, given_by, show_card
 from zavhoz.adapters.telegram.handlers.actions.table import ROWS, Ask, Row
-from zavhoz.adapters.telegram.i18n import Texts
-from zavhoz.adapters.telegram.services import Services
 from zavhoz.application.notifications import LOW_RATING
 from zavhoz.application.queries.request_card import RequestCard
 from zavhoz.domain.ids import RequestId
-from zavhoz.domain.users import User
 
 BACK = "back"
 """From a choice (people, priorities) back to the card."""
@@ -37,30 +33,14 @@ STARS = frozenset("12345")
 
 
 async def on_card_button(
-    query: CallbackQuery,
-    callback_data: CardCb,
-    user: User,
-    t: Texts,
-    services: Services,
-    state: FSMContext,
-    bot: Bot,
-    callback_answer: CallbackAnswer,
+    query: CallbackQuery, callback_data: CardCb, callback_answer: CallbackAnswer, **data: Any
 ) -> None:
     row = ROWS.get(callback_data.action)
     if row is None and callback_data.action != BACK:
-        callback_answer.text = t("common.stale_button")
+        callback_answer.text = data["t"]("common.stale_button")
         return
-    scene = Scene(
-        user=user,
-        t=t,
-        services=services,
-        state=state,
-        bot=bot,
-        chat_id=chat_of(query),
-        query=query,
-        answer=callback_answer,
-    )
-    card = await services.card(user.id, RequestId(callback_data.id))
+    scene = Scene.of_button(query, callback_answer, data)
+    card = await scene.services.card(scene.user.id, RequestId(callback_data.id))
     if row is None:
         await show_card(scene, card)
     elif card.request.version != callback_data.v and (row.guarded or card.refusal(row.action)):
@@ -81,10 +61,11 @@ async def _changed_meanwhile(scene: Scene, row: Row, card: RequestCard, pressed:
     """The card as it is now, and why the action cannot be done any more if it cannot.
 
     What is typed next is still taken as the text, for the version the button was on: it waits
-    for a «Да», or comes back with the core's refusal, but never falls into «Не понял».
+    for a «Да», or comes back with the core's refusal, but never falls into «Не понял». A
+    conversation already going on (a report with its photos, the wizard) is left as it is.
     """
     refusal = card.refusal(row.action)
-    if row.asks in TYPED:
+    if row.asks in TYPED and await scene.state.get_state() is None:
         await begin(scene, row, card.request.id, pressed)
     await show_card(scene, card)
     why = await explain(refusal, scene.t, scene.services) if refusal else scene.t("act.stale")

@@ -4,13 +4,14 @@ A status change typed for a card that changed since waits for a «Да» first (
 a text the core refuses for good (the request closed meanwhile) is given back, never lost.
 """
 
+from typing import Any
+
 from aiogram import Bot
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from zavhoz.adapters.telegram.handlers._scene import Scene
-from zavhoz.adapters.telegram.handlers._screen import chat_of
 from zavhoz.adapters.telegram.handlers.actions.conversation import end
 from zavhoz.adapters.telegram.handlers.actions.report import kept_photos, take_photo, take_report
 from zavhoz.adapters.telegram.handlers.actions.table import ROWS, Ask, Given, Row
@@ -47,43 +48,32 @@ async def on_message(
 
 
 async def on_button(
-    query: CallbackQuery,
-    callback_data: AskCb,
-    user: User,
-    t: Texts,
-    services: Services,
-    state: FSMContext,
-    bot: Bot,
-    callback_answer: CallbackAnswer,
+    query: CallbackQuery, callback_data: AskCb, callback_answer: CallbackAnswer, **data: Any
 ) -> None:
     """«❌ Отмена», «✅ Готово», «Без причины» / «Пропустить», and «✅ Да» after a change."""
-    data, step = await state.get_data(), await state.get_state()
+    scene = Scene.of_button(query, callback_answer, data)
+    if not await _alive(scene, callback_data):
+        callback_answer.text = scene.t("common.stale_button")
+        return
+    if callback_data.op == "stop":
+        await end(scene.state)
+        await scene.show(scene.t("common.cancelled"))
+        return
+    if callback_data.op == "noreason":
+        await scene.state.update_data(text="")
+    await submit(scene)
+
+
+async def _alive(scene: Scene, pressed: AskCb) -> bool:
+    """The button belongs to the conversation going on, at the step it is at."""
+    data, step = await scene.state.get_data(), await scene.state.get_state()
     valid = {
         "stop": True,
         "again": "text" in data,
         "done": step == AskText.photos.state,
         "noreason": step == AskText.waiting.state and ROWS[data["action"]].skip is not None,
     }
-    if data.get("request_id") != callback_data.id or not valid.get(callback_data.op):
-        callback_answer.text = t("common.stale_button")
-        return
-    scene = Scene(
-        user=user,
-        t=t,
-        services=services,
-        state=state,
-        bot=bot,
-        chat_id=chat_of(query),
-        query=query,
-        answer=callback_answer,
-    )
-    if callback_data.op == "stop":
-        await end(state)
-        await scene.show(t("common.cancelled"))
-        return
-    if callback_data.op == "noreason":
-        await state.update_data(text="")
-    await submit(scene)
+    return data.get("request_id") == pressed.id and valid.get(pressed.op, False)
 
 
 async def submit(scene: Scene) -> None:
