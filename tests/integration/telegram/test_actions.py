@@ -570,6 +570,26 @@ async def test_a_stale_card_is_refreshed_and_nothing_changes(
     assert db.history[rid][-1].payload["reason"] == "Передумала"
 
 
+async def test_a_stale_button_leaves_a_report_going_on_alone(
+    team: Team, db: MemoryDatabase, services: Services
+) -> None:
+    first, second = await new_request(services), await new_request(services)
+    await in_progress(services, first)
+    await in_progress(services, second)
+    old_hold = CardCb(id=second, action="hold", v=db.requests[second].version).pack()
+    await act(team.boss, db, second, "change_priority", "high")
+    await act(team.ivan, db, first, "complete")
+    await team.ivan.send("Заменил замок")
+    await team.ivan.send_photo("done-1")
+
+    assert await team.ivan.press_data(old_hold) == "Заявка изменилась — вот актуальное состояние."
+    await team.ivan.press("Готово")
+
+    assert db.requests[first].status is Status.COMPLETED
+    assert [a.file_id for a in db.history[first][-1].attachments] == ["done-1"]
+    assert db.requests[second].status is Status.IN_PROGRESS
+
+
 async def test_a_stale_take_tells_who_has_the_request(
     team: Team, db: MemoryDatabase, services: Services
 ) -> None:
