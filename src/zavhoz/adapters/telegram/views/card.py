@@ -5,6 +5,7 @@ description and as many of the latest comments as fit (the rest are in the histo
 history is cut into pages of whole entries (``history_pages``).
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -31,12 +32,6 @@ HISTORY_PAGE = MAX_TEXT - 200
 IN_PLACE = "."
 """``CardCb.arg`` of "open" that redraws the card in the message the button is on."""
 
-ACTION_ROWS: tuple[tuple[Action, ...], ...] = (
-    (Action.TAKE, Action.COMPLETE, Action.HOLD, Action.RESUME),
-    (Action.ASSIGN, Action.REASSIGN, Action.REJECT, Action.CHANGE_PRIORITY),
-    (Action.CONFIRM, Action.REOPEN, Action.CANCEL),
-    (Action.COMMENT, Action.INTERNAL_NOTE, Action.WATCH),
-)
 _STATUS_NOTES = {
     Status.ON_HOLD: EventKind.PUT_ON_HOLD,
     Status.COMPLETED: EventKind.COMPLETED,
@@ -59,11 +54,14 @@ def card_text(card: RequestCard, t: Texts, now: datetime, zone: ZoneInfo) -> str
     return head + _comments(card, t, now, zone, room)
 
 
-def card_keyboard(card: RequestCard, t: Texts) -> InlineKeyboardMarkup:
+def card_keyboard(
+    card: RequestCard, t: Texts, layout: Sequence[Sequence[Action]]
+) -> InlineKeyboardMarkup:
+    """The buttons of ``layout`` the viewer may press now, the stars, then the card's own."""
     request = card.request
     rows = [
         [_button(t(f"card.button.{a.value}"), request, a) for a in row if a in card.actions]
-        for row in ACTION_ROWS
+        for row in layout
     ]
     if Action.RATE in card.actions:
         rows.append([_button("★" * n, request, Action.RATE, str(n)) for n in range(1, 6)])

@@ -1,9 +1,18 @@
-"""What is shown after an action: the confirmation and the card as it is now."""
+"""The card with its action buttons, and what is shown after an action: the card as it is now."""
 
 from zavhoz.adapters.telegram.handlers._scene import Scene
-from zavhoz.adapters.telegram.handlers.actions.table import Given, Row
-from zavhoz.adapters.telegram.handlers.card import render_card
+from zavhoz.adapters.telegram.handlers._screen import Screen, clock_now, display_zone
+from zavhoz.adapters.telegram.handlers.actions.table import CARD_LAYOUT, Given, Row
+from zavhoz.adapters.telegram.i18n import Texts
+from zavhoz.adapters.telegram.services import Services
+from zavhoz.adapters.telegram.views.card import card_keyboard, card_text
 from zavhoz.application.queries.request_card import RequestCard
+
+
+def render_card(card: RequestCard, t: Texts, services: Services) -> Screen:
+    """The card's text and the buttons the core allows, laid out by the action table."""
+    text = card_text(card, t, clock_now(services), display_zone(services))
+    return text, card_keyboard(card, t, CARD_LAYOUT)
 
 
 async def show_card(scene: Scene, card: RequestCard) -> None:

@@ -84,6 +84,8 @@ class Row:
     stop: str = "common.cancel"
     done_with_text: str | None = None
     """``act.done.<this>`` when a text was given to an action whose text may be skipped."""
+    line: int | None = None
+    """The card's row of buttons its button sits in, in table order (none: the stars' own row)."""
 
     def done(self, t: Texts, given: Given) -> str:
         key = self.done_with_text if self.done_with_text and given.text.strip() else self.action
@@ -179,24 +181,16 @@ def _note(s: Services, g: Given) -> Awaitable[object]:
 
 
 _ROWS = (
-    Row(action=Action.TAKE, asks=Ask.NOTHING, run=_take),
-    Row(action=Action.RESUME, asks=Ask.NOTHING, run=_resume),
-    Row(action=Action.CONFIRM, asks=Ask.NOTHING, run=_confirm),
-    Row(action=Action.WATCH, asks=Ask.NOTHING, run=_watch),
-    Row(
-        action=Action.RATE,
-        asks=Ask.STARS,
-        run=_rate,
-        rule=rules.FEEDBACK,
-        skip="act.button.skip",
-        done_with_text="rate_feedback",
-    ),
-    Row(action=Action.ASSIGN, asks=Ask.PERSON, run=_assign),
-    Row(action=Action.REASSIGN, asks=Ask.PERSON, run=_reassign),
-    Row(action=Action.CHANGE_PRIORITY, asks=Ask.PRIORITY, run=_change_priority),
-    Row(action=Action.HOLD, asks=Ask.TEXT, run=_hold, rule=rules.REASON),
-    Row(action=Action.REJECT, asks=Ask.TEXT, run=_reject, rule=rules.REASON),
-    Row(action=Action.REOPEN, asks=Ask.TEXT, run=_reopen, rule=rules.REASON),
+    Row(action=Action.TAKE, asks=Ask.NOTHING, run=_take, line=0),
+    Row(action=Action.COMPLETE, asks=Ask.REPORT, run=_complete, rule=rules.REPORT, line=0),
+    Row(action=Action.HOLD, asks=Ask.TEXT, run=_hold, rule=rules.REASON, line=0),
+    Row(action=Action.RESUME, asks=Ask.NOTHING, run=_resume, line=0),
+    Row(action=Action.ASSIGN, asks=Ask.PERSON, run=_assign, line=1),
+    Row(action=Action.REASSIGN, asks=Ask.PERSON, run=_reassign, line=1),
+    Row(action=Action.REJECT, asks=Ask.TEXT, run=_reject, rule=rules.REASON, line=1),
+    Row(action=Action.CHANGE_PRIORITY, asks=Ask.PRIORITY, run=_change_priority, line=1),
+    Row(action=Action.CONFIRM, asks=Ask.NOTHING, run=_confirm, line=2),
+    Row(action=Action.REOPEN, asks=Ask.TEXT, run=_reopen, rule=rules.REASON, line=2),
     Row(
         action=Action.CANCEL,
         asks=Ask.TEXT,
@@ -205,9 +199,37 @@ _ROWS = (
         skip="act.button.no_reason",
         stop="act.button.keep",
         done_with_text="cancel_reason",
+        line=2,
     ),
-    Row(action=Action.COMPLETE, asks=Ask.REPORT, run=_complete, rule=rules.REPORT),
-    Row(action=Action.COMMENT, asks=Ask.TEXT, run=_comment, rule=rules.COMMENT, guarded=False),
-    Row(action=Action.INTERNAL_NOTE, asks=Ask.TEXT, run=_note, rule=rules.COMMENT, guarded=False),
+    Row(
+        action=Action.COMMENT,
+        asks=Ask.TEXT,
+        run=_comment,
+        rule=rules.COMMENT,
+        guarded=False,
+        line=3,
+    ),
+    Row(
+        action=Action.INTERNAL_NOTE,
+        asks=Ask.TEXT,
+        run=_note,
+        rule=rules.COMMENT,
+        guarded=False,
+        line=3,
+    ),
+    Row(action=Action.WATCH, asks=Ask.NOTHING, run=_watch, line=3),
+    Row(
+        action=Action.RATE,
+        asks=Ask.STARS,
+        run=_rate,
+        rule=rules.FEEDBACK,
+        skip="act.button.skip",
+        done_with_text="rate_feedback",
+    ),
 )
 ROWS: dict[str, Row] = {row.action.value: row for row in _ROWS}
+CARD_LAYOUT = tuple(
+    tuple(row.action for row in _ROWS if row.line == line)
+    for line in sorted({row.line for row in _ROWS if row.line is not None})
+)
+"""The card's rows of action buttons."""

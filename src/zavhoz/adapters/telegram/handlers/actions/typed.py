@@ -14,8 +14,8 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from zavhoz.adapters.telegram.handlers._scene import Scene
 from zavhoz.adapters.telegram.handlers.actions.conversation import end
 from zavhoz.adapters.telegram.handlers.actions.report import kept_photos, take_photo, take_report
+from zavhoz.adapters.telegram.handlers.actions.shown import render_card
 from zavhoz.adapters.telegram.handlers.actions.table import ROWS, Ask, Given, Row
-from zavhoz.adapters.telegram.handlers.card import render_card
 from zavhoz.adapters.telegram.i18n import Html, Texts
 from zavhoz.adapters.telegram.keyboards import actions as kb
 from zavhoz.adapters.telegram.keyboards.actions import AskCb
