@@ -524,6 +524,19 @@ async def test_a_low_rating_may_skip_what_went_wrong(
     assert team.anna.last.text == "Не понял. Выберите действие в меню.", "the conversation is over"
 
 
+@pytest.mark.parametrize(("action", "arg"), [("rate", "9"), ("rate", ""), ("change_priority", "x")])
+async def test_a_choice_no_button_offers_is_a_stale_button(
+    team: Team, db: MemoryDatabase, services: Services, action: str, arg: str
+) -> None:
+    rid = await completed(team, db, services) if action == "rate" else await new_request(services)
+    person = team.anna if action == "rate" else team.boss
+    before = (len(db.history[rid]), db.requests[rid].version)
+
+    assert await act(person, db, rid, action, arg) == "Кнопка устарела."
+
+    assert (len(db.history[rid]), db.requests[rid].version) == before
+
+
 @pytest.mark.parametrize(("press", "typed"), [("Без причины", None), (None, "Уже починили сами")])
 async def test_the_author_cancels_with_or_without_a_reason(
     team: Team, db: MemoryDatabase, services: Services, press: str | None, typed: str | None
