@@ -91,8 +91,9 @@ def _comment(event: HistoryEvent, request: Request, audience: Audience) -> Addre
 
 
 def _rated(event: HistoryEvent, request: Request, audience: Audience) -> Addressees:
+    """A low rating, with what went wrong, to the admins and to whoever did the work."""
     low = request.rating is not None and request.rating <= LOW_RATING
-    return _to(audience.admins, "low_rating") if low else []
+    return _to([*audience.admins, request.assignee], "low_rating") if low else []
 
 
 _RULES: dict[EventKind, Rule] = {

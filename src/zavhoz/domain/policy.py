@@ -4,9 +4,15 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from zavhoz.domain.errors import NotPermitted
+from zavhoz.domain.errors import (
+    AlreadyTaken,
+    AlreadyYours,
+    DomainError,
+    NotPermitted,
+    TransitionNotAllowed,
+)
 from zavhoz.domain.users import User
-from zavhoz.domain.workflow import Action, allowed_actions
+from zavhoz.domain.workflow import TRANSITIONS, Action
 
 if TYPE_CHECKING:
     from zavhoz.domain.request import Request
@@ -74,10 +80,34 @@ def can_view(viewer: User, request: "Request") -> bool:
     return viewer.is_executor or viewer.id == request.author or viewer.id in request.watchers
 
 
+_NOT_ADMITTED = {
+    Action.RATE: "already_rated",
+    Action.CONFIRM: "already_confirmed",
+    Action.REOPEN: "reopen_window_closed",
+}
+"""Why a once-only or time-bound action is not admitted any more."""
+
+
+def why_not(actor: User, action: Action, request: "Request", now: datetime) -> DomainError | None:
+    """The error the use case would raise for ``action`` now, or ``None`` when it would act."""
+    reason = refusal(actor, action, request)
+    if reason is not None:
+        return NotPermitted(action.value, reason)
+    if action is Action.TAKE and request.assignee is not None and request.status.is_active:
+        return AlreadyYours() if request.assignee == actor.id else AlreadyTaken(request.assignee)
+    if (request.status, action) not in TRANSITIONS:
+        return TransitionNotAllowed(request.status.value, action.value)
+    if not request.admits(action, actor, now):
+        return NotPermitted(action.value, _NOT_ADMITTED.get(action, "default"))
+    return None
+
+
+def refusals(actor: User, request: "Request", now: datetime) -> dict[Action, DomainError]:
+    """Every action ``actor`` may not do to ``request`` now, with why."""
+    found = {action: why_not(actor, action, request, now) for action in Action}
+    return {action: error for action, error in found.items() if error is not None}
+
+
 def available_actions(actor: User, request: "Request", now: datetime) -> frozenset[Action]:
     """What the card may offer ``actor`` right now; the use case checks again when pressed."""
-    return frozenset(
-        action
-        for action in allowed_actions(request.status)
-        if refusal(actor, action, request) is None and request.admits(action, actor, now)
-    )
+    return frozenset(set(Action) - set(refusals(actor, request, now)))

@@ -486,6 +486,57 @@ async def test_the_author_rates_four_stars(
     assert not [b for b in team.anna.buttons() if b.startswith("★")]
 
 
+async def test_a_low_rating_asks_what_went_wrong_and_tells_the_admins_and_the_assignee(
+    team: Team, db: MemoryDatabase, services: Services
+) -> None:
+    rid = await completed(team, db, services)
+    await open_card(team.anna, db, rid)
+
+    await act(team.anna, db, rid, "rate", "2")
+    assert team.anna.last.text.startswith(f"★★ — что пошло не так с заявкой №{rid}?")
+    assert team.anna.buttons() == ["Пропустить", "❌ Отмена"]
+    assert db.requests[rid].rating is None, "nothing is stored before the answer"
+    await team.anna.send("Дверь   снова скрипит")
+
+    request = db.requests[rid]
+    assert (request.rating, request.feedback) == (2, "Дверь снова скрипит")
+    assert kinds(db, rid).count(EventKind.RATED) == 1
+    assert team.anna.texts[-2] == (
+        "Спасибо за оценку ★★! Ваш отзыв передан администратору и исполнителю."
+    )
+    assert "Оценка: ★★" in team.anna.last.text
+    told = {m.recipient: m.params.get("feedback") for m in db.outbox if m.template == "low_rating"}
+    assert told == {UserId(ADMIN_ID): "Дверь снова скрипит", UserId(IVAN): "Дверь снова скрипит"}
+
+
+async def test_a_low_rating_may_skip_what_went_wrong(
+    team: Team, db: MemoryDatabase, services: Services
+) -> None:
+    rid = await completed(team, db, services)
+    await act(team.anna, db, rid, "rate", "1")
+
+    await team.anna.press("Пропустить")
+
+    assert (db.requests[rid].rating, db.requests[rid].feedback) == (1, None)
+    assert team.anna.texts[-2] == "Спасибо за оценку ★!"
+    assert outbox(db, IVAN)[-1] == "low_rating"
+    await team.anna.send("ещё текст")
+    assert team.anna.last.text == "Не понял. Выберите действие в меню.", "the conversation is over"
+
+
+@pytest.mark.parametrize(("action", "arg"), [("rate", "9"), ("rate", ""), ("change_priority", "x")])
+async def test_a_choice_no_button_offers_is_a_stale_button(
+    team: Team, db: MemoryDatabase, services: Services, action: str, arg: str
+) -> None:
+    rid = await completed(team, db, services) if action == "rate" else await new_request(services)
+    person = team.anna if action == "rate" else team.boss
+    before = (len(db.history[rid]), db.requests[rid].version)
+
+    assert await act(person, db, rid, action, arg) == "Кнопка устарела."
+
+    assert (len(db.history[rid]), db.requests[rid].version) == before
+
+
 @pytest.mark.parametrize(("press", "typed"), [("Без причины", None), (None, "Уже починили сами")])
 async def test_the_author_cancels_with_or_without_a_reason(
     team: Team, db: MemoryDatabase, services: Services, press: str | None, typed: str | None
@@ -522,7 +573,34 @@ async def test_a_stale_card_is_refreshed_and_nothing_changes(
     assert db.requests[rid].status is Status.OPEN
     assert (len(db.history[rid]), db.requests[rid].version) == (events, version)
     await team.anna.send("Передумала")
-    assert team.anna.last.text == "Не понял. Выберите действие в меню.", "no reason was asked"
+    assert team.anna.last.text == f"Ваш текст сохранён. Всё равно отменить заявку №{rid}?", (
+        "the text typed after a stale button is kept and waits for a «Да», never «Не понял»"
+    )
+    assert db.requests[rid].status is Status.OPEN
+    assert (len(db.history[rid]), db.requests[rid].version) == (events, version)
+    await team.anna.press("Да")
+    assert db.requests[rid].status is Status.CANCELLED
+    assert db.history[rid][-1].payload["reason"] == "Передумала"
+
+
+async def test_a_stale_button_leaves_a_report_going_on_alone(
+    team: Team, db: MemoryDatabase, services: Services
+) -> None:
+    first, second = await new_request(services), await new_request(services)
+    await in_progress(services, first)
+    await in_progress(services, second)
+    old_hold = CardCb(id=second, action="hold", v=db.requests[second].version).pack()
+    await act(team.boss, db, second, "change_priority", "high")
+    await act(team.ivan, db, first, "complete")
+    await team.ivan.send("Заменил замок")
+    await team.ivan.send_photo("done-1")
+
+    assert await team.ivan.press_data(old_hold) == "Заявка изменилась — вот актуальное состояние."
+    await team.ivan.press("Готово")
+
+    assert db.requests[first].status is Status.COMPLETED
+    assert [a.file_id for a in db.history[first][-1].attachments] == ["done-1"]
+    assert db.requests[second].status is Status.IN_PROGRESS
 
 
 async def test_a_stale_take_tells_who_has_the_request(

@@ -24,6 +24,7 @@ from zavhoz.application.use_cases.add_comment import AddCommentCommand
 from zavhoz.application.use_cases.change_priority import ChangePriorityCommand
 from zavhoz.application.use_cases.complete_request import CompleteRequestCommand
 from zavhoz.application.use_cases.hold_request import HoldRequestCommand
+from zavhoz.application.use_cases.reopen_request import ReopenRequestCommand
 from zavhoz.domain.attachments import Attachment
 from zavhoz.domain.catalog import Priority, Status
 from zavhoz.domain.ids import RequestId, UserId
@@ -126,6 +127,32 @@ async def test_a_finished_request_asks_its_author_to_confirm_and_rate(
     assert "✅ Выполнена" in anna.last.text
     assert "📝 Отчёт: Смазал петли" in anna.last.text
     assert {"✅ Всё исправлено", "↩️ Не исправлено", "★", "★★★★★"} <= set(anna.buttons())
+
+
+async def test_a_reopened_card_says_it_was_reopened_and_why(
+    world: World, db: MemoryDatabase, services: Services, clock: FakeClock
+) -> None:
+    anna = await joined(world, db, STAFF_ID, "Анна")
+    ivan = await joined(world, db, EXECUTOR_ID, "Иван", Role.EXECUTOR)
+    await take(services, ivan, await report(services, anna))
+    await services.complete(
+        CompleteRequestCommand(actor_id=UserId(ivan.id), request_id=ONE, report="Смазал петли")
+    )
+    clock.advance(hours=2)
+    await services.reopen(
+        ReopenRequestCommand(actor_id=UserId(anna.id), request_id=ONE, reason="Всё так же скрипит")
+    )
+
+    await open_card(ivan)
+    reopened = "↩️ Возвращена в работу 12.01, 14:00: заявитель пишет, что не исправлено."
+    assert reopened in ivan.last.text
+    assert "📝 Всё так же скрипит" in ivan.last.text
+    await services.hold(
+        HoldRequestCommand(actor_id=UserId(ivan.id), request_id=ONE, reason="Ждём петли")
+    )
+    await open_card(ivan)
+    assert reopened in ivan.last.text, "still reopened while on hold"
+    assert "📝 Причина: Ждём петли" in ivan.last.text
 
 
 async def test_an_overdue_card_says_how_late(

@@ -14,6 +14,7 @@ from tests.integration.telegram.test_actions import (
     team,
 )
 from zavhoz.adapters.persistence.memory import MemoryDatabase
+from zavhoz.adapters.telegram.callbacks import CardCb
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.domain.events import EventKind
 from zavhoz.domain.ids import UserId
@@ -145,3 +146,60 @@ async def test_a_non_text_reply_gets_a_hint_and_the_question_stays(
     assert team.anna.last.text.startswith("Пришлите, пожалуйста, текст.")
     await team.anna.send("Ключ у вахтёра")
     assert db.history[rid][-1].payload["text"] == "Ключ у вахтёра"
+
+
+async def test_a_reply_to_a_comment_push_is_kept_when_the_request_changed_meanwhile(
+    team: Team, db: MemoryDatabase, services: Services
+) -> None:
+    rid = await new_request(services)
+    await in_progress(services, rid)
+    await act(team.ivan, db, rid, "comment")
+    await team.ivan.send("Когда вам удобно?")
+    # The push's «💬 Ответить» (notices/keyboards.py), for the version it was written for.
+    reply = CardCb(id=rid, action="comment", v=db.requests[rid].version).pack()
+    await act(team.boss, db, rid, "change_priority", "high")
+
+    await team.anna.press_data(reply)
+    assert team.anna.last.text.startswith(f"💬 Комментарий к заявке №{rid}")
+    await team.anna.send("Завтра в 10")
+
+    assert db.history[rid][-1].payload["text"] == "Завтра в 10"
+    assert messages_to(db, IVAN)[-1] == ("comment_added", "Завтра в 10")
+    assert team.anna.texts[-2] == f"💬 Комментарий к заявке №{rid} добавлен."
+
+
+async def test_a_reply_the_core_refuses_is_given_back_not_lost(
+    team: Team, db: MemoryDatabase, services: Services
+) -> None:
+    rid = await new_request(services)
+    await act(team.anna, db, rid, "comment")
+    await act(team.boss, db, rid, "reject")
+    await team.boss.send("Не наша зона ответственности")
+
+    await team.anna.send("Ключ у вахтёра")
+
+    assert team.anna.texts[-2] == "Сейчас это сделать нельзя: заявка в статусе «❌ Отклонена»."
+    assert team.anna.last.text == (
+        "Ваш текст не отправлен — вот он, чтобы не пропал:\nКлюч у вахтёра"
+    )
+    assert EventKind.COMMENT_ADDED not in [e.kind for e in db.history[rid]]
+    await team.anna.send("ещё")
+    assert team.anna.last.text == "Не понял. Выберите действие в меню.", "the conversation is over"
+
+
+async def test_a_stale_comment_button_the_core_refuses_never_swallows_the_text(
+    team: Team, db: MemoryDatabase, services: Services
+) -> None:
+    rid = await new_request(services)
+    await open_card(team.anna, db, rid)
+    await act(team.boss, db, rid, "reject")
+    await team.boss.send("Не наша зона ответственности")
+
+    alert = await team.anna.press("Комментарий")
+    assert alert == "Сейчас это сделать нельзя: заявка в статусе «❌ Отклонена»."
+    assert "❌ Отклонена" in team.anna.last.text, "the card as it is now"
+    await team.anna.send("Ключ у вахтёра")
+
+    assert team.anna.last.text == (
+        "Ваш текст не отправлен — вот он, чтобы не пропал:\nКлюч у вахтёра"
+    )

@@ -464,10 +464,10 @@ TABLE = [
         {IVAN: "internal_note_added", JANE: "internal_note_added"},
     ),
     row(
-        "rating of 2: the admins",
+        "rating of 2: the admins and the assignee",
         Desk.completed,
         lambda d, r: d.rate(on(r), 2, "Долго ждали"),
-        dict.fromkeys(ADMINS, "low_rating"),
+        dict.fromkeys((*ADMINS, IVAN), "low_rating"),
     ),
     row("rating of 4: nobody", Desk.completed, lambda d, r: d.rate(on(r), 4), {}),
 ]

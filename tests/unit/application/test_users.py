@@ -9,6 +9,7 @@ from tests.unit.builders import user
 from tests.unit.conftest import ADMIN, ADMIN2, EXECUTOR, STAFF, STAFF2
 from zavhoz.adapters.clock import FakeClock
 from zavhoz.adapters.persistence.memory import MemoryDatabase
+from zavhoz.application.queries.person import GetPerson
 from zavhoz.application.settings import RegistrationMode, WorkflowSettings
 from zavhoz.application.use_cases._user_change import UserChange, UserCommand
 from zavhoz.application.use_cases.approve_user import ApproveUser
@@ -361,3 +362,14 @@ async def test_blocked_or_pending_people_are_not_told_of_a_role_change(
 
     assert db.users[UserId(NEWCOMER)].role is not Role.EXECUTOR
     assert db.outbox == []
+
+
+async def test_only_an_admin_opens_a_persons_card(build: Any, db: MemoryDatabase) -> None:
+    person = build(GetPerson)
+
+    assert (await person(UserId(ADMIN), UserId(STAFF))).id == UserId(STAFF)
+    with pytest.raises(NotPermitted) as refused:
+        await person(UserId(EXECUTOR), UserId(STAFF))
+    assert refused.value.reason == "admins_only"
+    with pytest.raises(NotFound):
+        await person(UserId(ADMIN), UserId(NEWCOMER))

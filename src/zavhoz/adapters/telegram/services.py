@@ -9,6 +9,7 @@ from zavhoz.application.queries.list_rooms import GetRoom, ListRooms
 from zavhoz.application.queries.list_users import ListUsers
 from zavhoz.application.queries.my_requests import GetMyRequests
 from zavhoz.application.queries.open_at import GetOpenRequestsAt
+from zavhoz.application.queries.person import GetPerson
 from zavhoz.application.queries.queue import GetQueue
 from zavhoz.application.queries.recent_locations import GetRecentLocations
 from zavhoz.application.queries.request_card import GetRequestCard
@@ -80,6 +81,7 @@ class Services:
     room: GetRoom
     executors: ListExecutors
     users: ListUsers
+    person: GetPerson
 
 
 def build_services(

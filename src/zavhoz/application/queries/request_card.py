@@ -1,3 +1,5 @@
+"""A request card: what the viewer may see of it, and what they may do to it now."""
+
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
@@ -7,10 +9,10 @@ from zavhoz.application.ports import UnitOfWork
 from zavhoz.application.queries._viewer import load_viewer
 from zavhoz.application.transaction import load_request
 from zavhoz.application.use_cases._service import Service
-from zavhoz.domain.errors import NotPermitted
+from zavhoz.domain.errors import DomainError, NotPermitted
 from zavhoz.domain.events import HistoryEvent
 from zavhoz.domain.ids import RequestId, UserId
-from zavhoz.domain.policy import available_actions, can_view
+from zavhoz.domain.policy import can_view, refusals
 from zavhoz.domain.request import Request
 from zavhoz.domain.users import User
 from zavhoz.domain.workflow import Action
@@ -21,11 +23,21 @@ class RequestCard:
     request: Request
     history: tuple[HistoryEvent, ...]
     """What this viewer may see: internal notes only for executors and admins."""
-    actions: frozenset[Action]
+    refusals: Mapping[Action, DomainError]
+    """Why the viewer may not do each action they may not do now (the use case's own error)."""
     missed_deadline: datetime | None
     """The missed deadline, when there is one."""
     names: Mapping[UserId, str] = attrs.field(factory=dict)
     """Names of the author, the assignee and everyone in the visible history."""
+
+    @property
+    def actions(self) -> frozenset[Action]:
+        """What the viewer may do now: what the card offers."""
+        return frozenset(set(Action) - set(self.refusals))
+
+    def refusal(self, action: Action) -> DomainError | None:
+        """May the viewer do ``action`` now, and if not, why (the error the use case raises)."""
+        return self.refusals.get(action)
 
 
 class GetRequestCard(Service):
@@ -46,7 +58,7 @@ class GetRequestCard(Service):
             request=request,
             history=history,
             names=names,
-            actions=available_actions(viewer, request, now),
+            refusals=refusals(viewer, request, now),
             missed_deadline=request.due_at if request.is_overdue(now) else None,
         )
 

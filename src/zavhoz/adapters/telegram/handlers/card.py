@@ -18,17 +18,15 @@ from zavhoz.adapters.telegram.handlers._screen import (
     replace,
     send,
 )
+from zavhoz.adapters.telegram.handlers.actions.shown import render_card
 from zavhoz.adapters.telegram.i18n import Texts
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.adapters.telegram.views.card import (
     IN_PLACE,
     card_files,
-    card_keyboard,
-    card_text,
     history_keyboard,
     history_pages,
 )
-from zavhoz.application.queries.request_card import RequestCard
 from zavhoz.domain.attachments import AttachmentKind
 from zavhoz.domain.ids import RequestId
 from zavhoz.domain.users import User
@@ -40,12 +38,6 @@ ALBUM = 10
 async def card_screen(services: Services, user: User, t: Texts, request_id: RequestId) -> Screen:
     """The card as ``user`` may see it now."""
     return render_card(await services.card(user.id, request_id), t, services)
-
-
-def render_card(card: RequestCard, t: Texts, services: Services) -> Screen:
-    """The card's text and the buttons the core allows."""
-    text = card_text(card, t, clock_now(services), display_zone(services))
-    return text, card_keyboard(card, t)
 
 
 async def open_card(

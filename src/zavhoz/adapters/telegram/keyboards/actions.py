@@ -18,7 +18,8 @@ PAGE_ARG = "p"
 
 
 class AskCb(CallbackData, prefix="a"):
-    """A button of a typed-text conversation about request ``id``: stop, done, noreason, again."""
+    """A button of a typed-text conversation about request ``id``: stop, done, noreason (skip the
+    text), again."""
 
     op: str
     id: int
@@ -32,12 +33,14 @@ def _ask(text: str, op: str, request_id: int) -> InlineKeyboardButton:
     return button(text, AskCb(op=op, id=request_id).pack())
 
 
-def prompt(t: Texts, request_id: int, *, cancelling: bool = False) -> InlineKeyboardMarkup:
-    """Under a question that waits for text: the way out (and «Без причины» when cancelling)."""
-    if cancelling:
-        no_reason = _ask(t("act.button.no_reason"), "noreason", request_id)
-        return markup([[no_reason, _ask(t("act.button.keep"), "stop", request_id)]])
-    return markup([[_stop(t, request_id)]])
+def prompt(
+    t: Texts, request_id: int, *, skip: str | None = None, stop: str = "common.cancel"
+) -> InlineKeyboardMarkup:
+    """Under a question that waits for text: the way out, and on without a text when it may be."""
+    way_out = _ask(t(stop), "stop", request_id)
+    if skip is None:
+        return markup([[way_out]])
+    return markup([[_ask(t(skip), "noreason", request_id), way_out]])
 
 
 def photos(t: Texts, request_id: int) -> InlineKeyboardMarkup:

@@ -5,6 +5,7 @@ description and as many of the latest comments as fit (the rest are in the histo
 history is cut into pages of whole entries (``history_pages``).
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -31,18 +32,13 @@ HISTORY_PAGE = MAX_TEXT - 200
 IN_PLACE = "."
 """``CardCb.arg`` of "open" that redraws the card in the message the button is on."""
 
-ACTION_ROWS: tuple[tuple[Action, ...], ...] = (
-    (Action.TAKE, Action.COMPLETE, Action.HOLD, Action.RESUME),
-    (Action.ASSIGN, Action.REASSIGN, Action.REJECT, Action.CHANGE_PRIORITY),
-    (Action.CONFIRM, Action.REOPEN, Action.CANCEL),
-    (Action.COMMENT, Action.INTERNAL_NOTE, Action.WATCH),
-)
 _STATUS_NOTES = {
     Status.ON_HOLD: EventKind.PUT_ON_HOLD,
     Status.COMPLETED: EventKind.COMPLETED,
     Status.REJECTED: EventKind.REJECTED,
     Status.CANCELLED: EventKind.CANCELLED,
 }
+_WORKED_ON = frozenset({Status.IN_PROGRESS, Status.ON_HOLD})
 _REASON_EVENTS = frozenset(
     {EventKind.PUT_ON_HOLD, EventKind.REJECTED, EventKind.CANCELLED, EventKind.REOPENED}
 )
@@ -51,18 +47,21 @@ _REASON_EVENTS = frozenset(
 def card_text(card: RequestCard, t: Texts, now: datetime, zone: ZoneInfo) -> str:
     head = "\n".join(_head(card, t, now, zone))
     room = MAX_TEXT - visible_length(head)
-    note = _status_note(card, t)
-    if note and visible_length(note) + 2 <= room:
-        head = f"{head}\n\n{note}"
-        room -= visible_length(note) + 2
+    for note in (_reopened_note(card, t, now, zone), _status_note(card, t)):
+        if note and visible_length(note) + 2 <= room:
+            head = f"{head}\n\n{note}"
+            room -= visible_length(note) + 2
     return head + _comments(card, t, now, zone, room)
 
 
-def card_keyboard(card: RequestCard, t: Texts) -> InlineKeyboardMarkup:
+def card_keyboard(
+    card: RequestCard, t: Texts, layout: Sequence[Sequence[Action]]
+) -> InlineKeyboardMarkup:
+    """The buttons of ``layout`` the viewer may press now, the stars, then the card's own."""
     request = card.request
     rows = [
         [_button(t(f"card.button.{a.value}"), request, a) for a in row if a in card.actions]
-        for row in ACTION_ROWS
+        for row in layout
     ]
     if Action.RATE in card.actions:
         rows.append([_button("★" * n, request, Action.RATE, str(n)) for n in range(1, 6)])
@@ -131,6 +130,18 @@ def _deadline(request: Request, t: Texts, now: datetime, zone: ZoneInfo) -> list
     if request.due_at is None:
         return []
     return [t("card.deadline", when=Html(dates.deadline(t, request.due_at, now, zone)))]
+
+
+def _reopened_note(card: RequestCard, t: Texts, now: datetime, zone: ZoneInfo) -> str | None:
+    """Work again after the author said it was not fixed: when, and what is still wrong."""
+    if card.request.status not in _WORKED_ON:
+        return None
+    latest = next((e for e in reversed(card.history) if e.kind is EventKind.REOPENED), None)
+    if latest is None:
+        return None
+    reason = latest.payload.get("reason")
+    text = _preview(reason, NOTE_PREVIEW) if isinstance(reason, str) else ""
+    return t("card.note.reopened", when=dates.moment(t, latest.at, now, zone), text=text)
 
 
 def _status_note(card: RequestCard, t: Texts) -> str | None:

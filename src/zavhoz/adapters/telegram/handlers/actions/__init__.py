@@ -1,13 +1,12 @@
 """Actions on a request card: take, assign, hold, complete, reject, confirm, rate, comment...
 
-card_buttons.py  a button on a card (a stale card is refreshed instead), handed on to:
-one_tap.py       take, resume, confirm, watch, rate, back to the card
-choose.py        assign / reassign (people with their load) and priority
-conversation.py  the actions that ask for typed text first: starting and ending that
-typed.py         what is sent while the text is awaited, and the conversation's buttons
+table.py         one row per action: what it asks for, its use case, limits, «Да», words
+flow.py          the one flow of every card button (the core decides, the row asks, the case acts)
+pickers.py       the choices some rows ask for: a person with their load, a priority
+conversation.py  a typed-text conversation: starting, asking, ending
+typed.py         what is sent while the text is awaited, and acting on it
 report.py        a completion report and its photos
-submit.py        acting on what was typed (perform.py: the use case for each action)
-press.py, talk.py  a button pressed on a card, a person in a conversation
+shown.py         the confirmation and the card as it is now
 """
 
 from aiogram import F, Router
@@ -15,8 +14,8 @@ from aiogram.filters import StateFilter
 
 from zavhoz.adapters.telegram.callbacks import CardCb
 from zavhoz.adapters.telegram.handlers.actions import typed
-from zavhoz.adapters.telegram.handlers.actions.card_buttons import CARD_OWN, on_card_button
 from zavhoz.adapters.telegram.handlers.actions.conversation import asking
+from zavhoz.adapters.telegram.handlers.actions.flow import CARD_OWN, on_card_button
 from zavhoz.adapters.telegram.keyboards.actions import AskCb
 from zavhoz.adapters.telegram.states import AskText
 

@@ -2,48 +2,49 @@
 
 from aiogram.types import Message
 
-from zavhoz.adapters.telegram.handlers.actions.talk import Talk
+from zavhoz.adapters.telegram.handlers._scene import Scene
+from zavhoz.adapters.telegram.handlers.actions.table import Row
 from zavhoz.adapters.telegram.keyboards import actions as kb
 from zavhoz.adapters.telegram.states import AskText
-from zavhoz.domain import text as rules
 from zavhoz.domain.attachments import MAX_ATTACHMENTS, Attachment, AttachmentKind, check_count
 from zavhoz.domain.errors import ValidationFailed
 
 
-async def take_report(talk: Talk, report: str) -> None:
+async def take_report(scene: Scene, row: Row, report: str) -> None:
     """Check the report's length now (the core's rule), so the photos are not sent in vain."""
     try:
-        rules.REPORT.clean(report)
+        if row.rule is not None:
+            row.rule.clean(report)
     except ValidationFailed as error:
-        await talk.refuse(error)
+        await scene.refuse(error)
         return
-    await talk.state.update_data(text=report)
-    await talk.state.set_state(AskText.photos)
-    data = await talk.state.get_data()
+    await scene.state.update_data(text=report)
+    await scene.state.set_state(AskText.photos)
+    data = await scene.state.get_data()
     count = len(data.get("photos", []))
     if count:
         key = "act.photos_ask_kept"
-    elif talk.services.settings.require_completion_photo:
+    elif scene.services.settings.require_completion_photo:
         key = "act.photos_ask_required"
     else:
         key = "act.photos_ask"
-    await talk.say(
-        talk.t(key, n=count, limit=MAX_ATTACHMENTS), kb.photos(talk.t, data["request_id"])
+    await scene.say(
+        scene.t(key, n=count, limit=MAX_ATTACHMENTS), kb.photos(scene.t, data["request_id"])
     )
 
 
-async def take_photo(talk: Talk, message: Message, step: str | None) -> None:
+async def take_photo(scene: Scene, row: Row, message: Message, step: str | None) -> None:
     """A photo of the work: counted; before the report, its caption is the report."""
-    if not await _keep_photo(talk, message):
+    if not await _keep_photo(scene, message):
         return
-    data = await talk.state.get_data()
+    data = await scene.state.get_data()
     if step == AskText.photos.state:
-        text = talk.t("act.photo_counted", n=len(data["photos"]), limit=MAX_ATTACHMENTS)
-        await talk.say(text, kb.photos(talk.t, data["request_id"]))
+        text = scene.t("act.photo_counted", n=len(data["photos"]), limit=MAX_ATTACHMENTS)
+        await scene.say(text, kb.photos(scene.t, data["request_id"]))
     elif message.caption:
-        await take_report(talk, message.caption)
+        await take_report(scene, row, message.caption)
     else:
-        await talk.say(talk.t("act.photo_kept"), kb.prompt(talk.t, data["request_id"]))
+        await scene.say(scene.t("act.photo_kept"), kb.prompt(scene.t, data["request_id"]))
 
 
 def kept_photos(data: dict[str, object]) -> list[Attachment]:
@@ -52,7 +53,7 @@ def kept_photos(data: dict[str, object]) -> list[Attachment]:
     return [_attachment(p) for p in kept]
 
 
-async def _keep_photo(talk: Talk, message: Message) -> bool:
+async def _keep_photo(scene: Scene, message: Message) -> bool:
     """Keep the largest size; one past the core's limit is refused."""
     assert message.photo
     largest = message.photo[-1]
@@ -61,13 +62,13 @@ async def _keep_photo(talk: Talk, message: Message) -> bool:
         "file_unique_id": largest.file_unique_id,
         "size": largest.file_size,
     }
-    kept = list((await talk.state.get_data()).get("photos", []))
+    kept = list((await scene.state.get_data()).get("photos", []))
     try:
         check_count([_attachment(p) for p in [*kept, photo]])
     except ValidationFailed as error:
-        await talk.refuse(error)
+        await scene.refuse(error)
         return False
-    await talk.state.update_data(photos=[*kept, photo])
+    await scene.state.update_data(photos=[*kept, photo])
     return True
 
 

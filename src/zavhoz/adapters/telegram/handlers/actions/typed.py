@@ -1,22 +1,29 @@
-"""While a reason, report or comment is awaited: what is sent, and the conversation's buttons."""
+"""While a text is awaited: what is sent, the conversation's buttons, and acting on the text.
+
+A status change typed for a card that changed since waits for a «Да» first (the text is kept);
+a text the core refuses for good (the request closed meanwhile) is given back, never lost.
+"""
+
+from typing import Any
 
 from aiogram import Bot
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from zavhoz.adapters.telegram.handlers._screen import replace
-from zavhoz.adapters.telegram.handlers.actions.conversation import end_conversation
-from zavhoz.adapters.telegram.handlers.actions.report import take_photo, take_report
-from zavhoz.adapters.telegram.handlers.actions.submit import submit
-from zavhoz.adapters.telegram.handlers.actions.talk import Talk
-from zavhoz.adapters.telegram.i18n import Texts
+from zavhoz.adapters.telegram.handlers._scene import Scene
+from zavhoz.adapters.telegram.handlers.actions.conversation import end
+from zavhoz.adapters.telegram.handlers.actions.report import kept_photos, take_photo, take_report
+from zavhoz.adapters.telegram.handlers.actions.shown import render_card
+from zavhoz.adapters.telegram.handlers.actions.table import ROWS, Ask, Given, Row
+from zavhoz.adapters.telegram.i18n import Html, Texts
 from zavhoz.adapters.telegram.keyboards import actions as kb
 from zavhoz.adapters.telegram.keyboards.actions import AskCb
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.adapters.telegram.states import AskText
+from zavhoz.domain.errors import DomainError, ValidationFailed
+from zavhoz.domain.ids import RequestId
 from zavhoz.domain.users import User
-from zavhoz.domain.workflow import Action
 
 
 async def on_message(
@@ -24,45 +31,111 @@ async def on_message(
 ) -> None:
     """The text, a photo of the work, or a hint of what is awaited."""
     data, step = await state.get_data(), await state.get_state()
-    talk = Talk(user, t, services, state, bot)
-    if message.photo and data["action"] == Action.COMPLETE:
-        await take_photo(talk, message, step)
+    scene = Scene(user=user, t=t, services=services, state=state, bot=bot, chat_id=message.chat.id)
+    row = ROWS[data["action"]]
+    if message.photo and row.asks is Ask.REPORT:
+        await take_photo(scene, row, message, step)
     elif step == AskText.photos.state:
-        await talk.say(t("act.photos_please"), kb.photos(t, data["request_id"]))
+        await scene.say(t("act.photos_please"), kb.photos(t, data["request_id"]))
     elif not message.text:
-        await talk.say(t("act.text_please"), kb.prompt(t, data["request_id"]))
-    elif data["action"] == Action.COMPLETE:
-        await take_report(talk, message.text)
+        prompt = kb.prompt(t, data["request_id"], skip=row.skip, stop=row.stop)
+        await scene.say(t("act.text_please"), prompt)
+    elif row.asks is Ask.REPORT:
+        await take_report(scene, row, message.text)
     else:
         await state.update_data(text=message.text)
-        await submit(talk)
+        await submit(scene)
 
 
 async def on_button(
-    query: CallbackQuery,
-    callback_data: AskCb,
-    user: User,
-    t: Texts,
-    services: Services,
-    state: FSMContext,
-    bot: Bot,
-    callback_answer: CallbackAnswer,
+    query: CallbackQuery, callback_data: AskCb, callback_answer: CallbackAnswer, **data: Any
 ) -> None:
-    """«❌ Отмена», «✅ Готово», «Без причины», and «✅ Да» after a change while typing."""
-    data, step = await state.get_data(), await state.get_state()
+    """«❌ Отмена», «✅ Готово», «Без причины» / «Пропустить», and «✅ Да» after a change."""
+    scene = Scene.of_button(query, callback_answer, data)
+    if not await _alive(scene, callback_data):
+        callback_answer.text = scene.t("common.stale_button")
+        return
+    if callback_data.op == "stop":
+        await end(scene.state)
+        await scene.show(scene.t("common.cancelled"))
+        return
+    if callback_data.op == "noreason":
+        await scene.state.update_data(text="")
+    await submit(scene)
+
+
+async def _alive(scene: Scene, pressed: AskCb) -> bool:
+    """The button belongs to the conversation going on, at the step it is at."""
+    data, step = await scene.state.get_data(), await scene.state.get_state()
     valid = {
         "stop": True,
         "again": "text" in data,
         "done": step == AskText.photos.state,
-        "noreason": step == AskText.waiting.state and data.get("action") == Action.CANCEL,
+        "noreason": step == AskText.waiting.state and ROWS[data["action"]].skip is not None,
     }
-    if data.get("request_id") != callback_data.id or not valid.get(callback_data.op):
-        callback_answer.text = t("common.stale_button")
+    return data.get("request_id") == pressed.id and valid.get(pressed.op, False)
+
+
+async def submit(scene: Scene) -> None:
+    """Act with what was typed; too short or too long keeps the conversation going."""
+    data = await scene.state.get_data()
+    row, request_id = ROWS[data["action"]], RequestId(data["request_id"])
+    given = Given(
+        actor=scene.user.id,
+        request_id=request_id,
+        text=str(data.get("text") or ""),
+        photos=tuple(kept_photos(data)),
+        stars=int(data.get("stars") or 0),
+    )
+    if row.guarded and await _changed(scene, row, given, data["version"]):
         return
-    if callback_data.op == "stop":
-        await end_conversation(state)
-        await replace(query, bot, t("common.cancelled"), None)
+    try:
+        await row.run(scene.services, given)
+    except ValidationFailed as error:
+        await scene.refuse(error)
         return
-    if callback_data.op == "noreason":
-        await state.update_data(text="")
-    await submit(Talk(user, t, services, state, bot, callback_answer))
+    except DomainError as error:
+        await _not_done(scene, error, given.text)
+        return
+    await end(scene.state)
+    await scene.say(_done(scene.t, row, given))
+    await _send_card(scene, request_id)
+
+
+async def _changed(scene: Scene, row: Row, given: Given, version: int) -> bool:
+    """Show the card as it is now and ask «Да» again; the text stays (or comes back, refused)."""
+    request_id = given.request_id
+    t, card = scene.t, await scene.services.card(scene.user.id, request_id)
+    if card.request.version == version:
+        return False
+    refusal = card.refusal(row.action)
+    if refusal is not None:
+        await _not_done(scene, refusal, given.text)
+        return True
+    await scene.state.update_data(version=card.request.version)
+    await scene.say(t("act.stale_typed", number=request_id))
+    await scene.say(*render_card(card, t, scene.services))
+    verb = Html(t(f"act.verb.{row.action}", number=request_id))
+    await scene.say(t("act.again", verb=verb), kb.again(t, request_id))
+    return True
+
+
+async def _not_done(scene: Scene, error: DomainError, text: str) -> None:
+    """The core refused for good: why, and the text given back so it is not lost."""
+    await end(scene.state)
+    await scene.refuse(error)
+    if text.strip():
+        await scene.say(scene.t("act.not_sent", text=text))
+
+
+async def _send_card(scene: Scene, request_id: RequestId) -> None:
+    card = await scene.services.card(scene.user.id, request_id)
+    await scene.say(*render_card(card, scene.t, scene.services))
+
+
+def _done(t: Texts, row: Row, given: Given) -> str:
+    """The confirmation, with the text as the core stored it (normalised)."""
+    done = row.done(t, given)
+    if given.photos:
+        done += "\n" + t("act.complete_photos", n=len(given.photos))
+    return done

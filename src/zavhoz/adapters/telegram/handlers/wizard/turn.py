@@ -8,16 +8,12 @@ import logging
 from typing import Any
 
 import attrs
-from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
 
-from zavhoz.adapters.telegram.i18n import Texts
-from zavhoz.adapters.telegram.services import Services
+from zavhoz.adapters.telegram.handlers._scene import Scene
 from zavhoz.adapters.telegram.states import NewRequest
 from zavhoz.adapters.telegram.views.draft import Draft
-from zavhoz.domain.users import User
 
 log = logging.getLogger("zavhoz.telegram.wizard")
 
@@ -28,14 +24,10 @@ STEP_OF = {state.state: step for step, state in STATE_OF.items()}
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup
 
 
-@attrs.define
-class Turn:
-    user: User
-    t: Texts
-    services: Services
-    state: FSMContext
-    bot: Bot
-    chat_id: int
+@attrs.define(kw_only=True)
+class Turn(Scene):
+    """The wizard's scene: the person's draft and FSM data besides who and where."""
+
     data: dict[str, Any]
     draft: Draft
     pressed: int | None = None
@@ -52,9 +44,6 @@ class Turn:
     async def save(self) -> None:
         self.data |= self.draft.to_data()
         await self.state.set_data(self.data)
-
-    async def say(self, text: str, markup: Markup | None = None) -> None:
-        await self.bot.send_message(self.chat_id, text, reply_markup=markup)
 
     async def ask(self, text: str, markup: InlineKeyboardMarkup) -> None:
         """Send the wizard's question with its buttons, retiring the previous one; save."""
