@@ -127,4 +127,5 @@ def build_services(
         room=GetRoom(*ports),
         executors=ListExecutors(*ports),
         users=ListUsers(*ports),
+        person=GetPerson(*ports),
     )
