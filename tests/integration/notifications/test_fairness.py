@@ -22,7 +22,9 @@ from zavhoz.adapters.clock import FakeClock
 from zavhoz.adapters.notifications import Limits, RecordingNotifier
 from zavhoz.adapters.persistence.memory import MemoryDatabase, memory_uow_factory
 from zavhoz.adapters.persistence.sqlalchemy import sql_uow_factory
+from zavhoz.application.messages import OutboxMessage
 from zavhoz.application.ports import UnitOfWork, UnitOfWorkFactory
+from zavhoz.domain.users import User
 
 BURST = 100
 LEASE = timedelta(seconds=Limits().lease)
@@ -224,3 +226,41 @@ async def test_after_a_database_outage_the_claimed_ones_go_first_in_order(
     assert len(after) == BURST + 5 - 20, "nothing went out while the database was away"
     assert max(gaps(after)) < 1.1 + Limits().idle, "none waited for a lease"
     assert after[-1] - back_at <= timedelta(seconds=len(after) + 2 * Limits().idle) + SLACK
+
+
+class FailingOver(RecordingNotifier):
+    """Takes the database down the moment Telegram accepts ``key``: its mark cannot be made."""
+
+    def __init__(self, clock: FakeClock, database: Database, key: str) -> None:
+        super().__init__(clock)
+        self.database, self.key = database, key
+
+    async def send(self, message: OutboxMessage, recipient: User) -> None:
+        await super().send(message, recipient)
+        if message.dedupe_key == self.key:
+            self.database.down = True
+
+
+async def test_a_mark_lost_to_an_outage_is_made_with_the_next_claim_not_sent_twice(
+    workers: Workers,
+    uow_factory: UnitOfWorkFactory,
+    clock: FakeClock,
+    time: VirtualTime,
+    database: Database,
+) -> None:
+    notifier = FailingOver(clock, database, "r002")
+    await file(uow_factory, ADMIN, burst(size=5))
+    workers.start(notifier=notifier)
+    await time.run_until(lambda: database.down)
+
+    await time.run_for(timedelta(seconds=10))
+    database.down = False
+    back_at = clock.now()
+    await time.run_until(lambda: len(notifier.sent) == 5)
+    await time.run_for(LEASE * 2)
+
+    assert [m.dedupe_key for m in notifier.sent] == burst(size=5), "each once, in order"
+    assert await being_sent(uow_factory, clock.now()) == []
+    async with uow_factory() as uow:
+        assert await uow.deliveries.backlog(clock.now()) == 0, "r002 is marked sent"
+    assert notifier.times()[-1] - back_at < timedelta(seconds=3)

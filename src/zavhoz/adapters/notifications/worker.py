@@ -124,6 +124,7 @@ class DeliveryWorker(Stoppable):
         finally:
             if self._tasks:
                 await asyncio.gather(*self._tasks, return_exceptions=True)
+            await self._pay_debts()
 
     async def _step(self, slots: asyncio.Semaphore) -> None:
         await self._top_up()
@@ -188,16 +189,31 @@ class DeliveryWorker(Stoppable):
         marks, releasing = list(self._unmarked), set(self._unreleased)
         lease = timedelta(seconds=self.limits.lease)
         async with self._uow_factory() as uow:
-            for mark in marks:
-                await mark(uow)
-            await uow.deliveries.release(releasing)
+            await _settle(uow, marks, releasing)
             claimed = await uow.deliveries.claim_fairly(
                 now, limit, lease, self.limits.per_chat_claim, holding=list(self._held)
             )
             await uow.commit()
+        self._paid(marks, releasing)
+        return claimed
+
+    async def _pay_debts(self) -> None:
+        """On the way out: the marks and releases still owed, if the database lets us."""
+        marks, releasing = list(self._unmarked), set(self._unreleased)
+        if not (marks or releasing):
+            return
+        try:
+            async with self._uow_factory() as uow:
+                await _settle(uow, marks, releasing)
+                await uow.commit()
+        except Exception:
+            log.exception("the marks and releases owed are lost; the leases run out instead")
+            return
+        self._paid(marks, releasing)
+
+    def _paid(self, marks: list[_Change], releasing: set[int]) -> None:
         del self._unmarked[: len(marks)]
         self._unreleased -= releasing
-        return claimed
 
     def _hold(self, delivery: Delivery, now: datetime) -> None:
         known = self._held.get(delivery.id)
@@ -360,6 +376,12 @@ class DeliveryWorker(Stoppable):
         except Exception:
             log.exception("marking an outbox message failed; it is marked with the next claim")
             self._unmarked.append(change)
+
+
+async def _settle(uow: UnitOfWork, marks: list[_Change], releasing: set[int]) -> None:
+    for mark in marks:
+        await mark(uow)
+    await uow.deliveries.release(releasing)
 
 
 def _api_calls(delivery: Delivery) -> int:
