@@ -7,16 +7,22 @@ second message to a chat within a second, is answered 429 with ``retry_after``. 
 call takes 50-100 ms, like a request to api.telegram.org.
 
 Reports the delivered rate against the configured global limit (target: at least 90%), the 429s
-provoked (target: none) and the messages lost (target: none).
+provoked (target: none) and the messages lost (target: none). With ``--chats`` fewer than ``--n``,
+the notifications are shared out among that many chats (a backlog per chat), and it reports how
+they were spaced in each chat (target: about a second apart) and when the last one came (target:
+about a second per message of the busiest chat, no wait for a lease).
 
     .venv/bin/python benchmarks/notifications.py                       # 5000 at 25/s on SQLite
     .venv/bin/python benchmarks/notifications.py --rate 40 --n 1000    # over the limit: 429s obeyed
+    .venv/bin/python benchmarks/notifications.py --n 100 --chats 1     # a burst to one busy admin
 """
 
 import argparse
 import asyncio
+import itertools
 import math
 import random
+import statistics
 import tempfile
 import time
 from collections import Counter, deque
@@ -64,6 +70,8 @@ class TelegramLimitsSession(BaseSession):
         self.last_in_chat: dict[int, float] = {}
         self.accepted: Counter[int] = Counter()
         self.accepted_at: list[float] = []
+        self.chat_times: dict[int, list[float]] = {}
+        self.texts: Counter[str] = Counter()
         self.refused = 0
         self.busiest_second = 0
         self._rng = random.Random(seed)
@@ -96,6 +104,8 @@ class TelegramLimitsSession(BaseSession):
         self.last_in_chat[chat] = now
         self.accepted[chat] += 1
         self.accepted_at.append(now)
+        self.chat_times.setdefault(chat, []).append(now)
+        self.texts[f"{chat}:{method.text}"] += 1
         await asyncio.sleep(self._rng.uniform(0.05, 0.1))
         self._ids += 1
         return Message(  # type: ignore[return-value]
@@ -137,8 +147,8 @@ class PlainNotifier(Notifier):
             raise delivery_error(error) from error
 
 
-def notification(n: int, now: datetime) -> OutboxMessage:
-    chat = UserId(FIRST_CHAT + n)
+def notification(n: int, chats: int, now: datetime) -> OutboxMessage:
+    chat = UserId(FIRST_CHAT + n % chats)
     return OutboxMessage(
         recipient=chat,
         template="request_created",
@@ -157,9 +167,9 @@ def notification(n: int, now: datetime) -> OutboxMessage:
     )
 
 
-async def seed(uow_factory: UnitOfWorkFactory, n: int, now: datetime) -> None:
+async def seed(uow_factory: UnitOfWorkFactory, n: int, chats: int, now: datetime) -> None:
     async with uow_factory() as uow:
-        for i in range(n):
+        for i in range(chats):
             person = User(
                 id=UserId(FIRST_CHAT + i),
                 name=f"Админ {i}",
@@ -168,7 +178,7 @@ async def seed(uow_factory: UnitOfWorkFactory, n: int, now: datetime) -> None:
                 created_at=now,
             )
             await uow.users.add(person)
-        await uow.outbox.add([notification(i, now) for i in range(n)])
+        await uow.outbox.add([notification(i, chats, now) for i in range(n)])
         await uow.commit()
 
 
@@ -179,8 +189,9 @@ async def backlog(uow_factory: UnitOfWorkFactory) -> int:
 
 async def bench(uow_factory: UnitOfWorkFactory, arguments: argparse.Namespace) -> None:
     n, rate = arguments.n, arguments.rate
+    chats = min(arguments.chats or n, n)
     clock = SystemClock()
-    await seed(uow_factory, n, clock.now())
+    await seed(uow_factory, n, chats, clock.now())
     session = TelegramLimitsSession()
     bot = Bot("42:BENCH", session=session, default=DefaultBotProperties(parse_mode="HTML"))
     notifier: Notifier = (
@@ -189,18 +200,19 @@ async def bench(uow_factory: UnitOfWorkFactory, arguments: argparse.Namespace) -
         else TelegramNotifier(bot, Translator(default="ru"), ZoneInfo("Europe/Moscow"), clock)
     )
     worker = DeliveryWorker(uow_factory, notifier, clock, asyncio.sleep, Limits(rate=rate))
-    print(f"{n} notifications to {n} chats at {rate}/s; Telegram allows {TELEGRAM_GLOBAL}/s")
+    print(f"{n} notifications to {chats} chats at {rate}/s; Telegram allows {TELEGRAM_GLOBAL}/s")
     began = time.monotonic()
     running = asyncio.create_task(worker.run())
-    deadline = began + n / rate * 3 + 60
+    expected = max(n / rate, math.ceil(n / chats) * TELEGRAM_PER_CHAT)
+    deadline = began + expected * 5 + 60
     while (left := await backlog(uow_factory)) and time.monotonic() < deadline:
         await asyncio.sleep(0.5)
     worker.stop()
     await running
     took = time.monotonic() - began
 
-    delivered = len(session.accepted)
-    duplicates = sum(count - 1 for count in session.accepted.values())
+    delivered = sum(session.accepted.values())
+    duplicates = sum(count - 1 for count in session.texts.values())
     first, last = session.accepted_at[0], session.accepted_at[-1]
     achieved = (len(session.accepted_at) - 1) / (last - first) if last > first else 0.0
     print(f"  delivered          {delivered} of {n} in {took:.1f} s ({n / took:.2f}/s overall)")
@@ -214,12 +226,28 @@ async def bench(uow_factory: UnitOfWorkFactory, arguments: argparse.Namespace) -
     print(f"  429s provoked      {session.refused} (target 0)")
     print(f"  lost               {n - delivered} (target 0); still queued {left}")
     print(f"  sent twice         {duplicates}")
+    if chats < n:
+        _per_chat(session, began, expected)
+
+
+def _per_chat(session: TelegramLimitsSession, began: float, expected: float) -> None:
+    """How a backlog to each chat drained: the spacing and when its last message came."""
+    gaps = [b - a for times in session.chat_times.values() for a, b in itertools.pairwise(times)]
+    last = max(times[-1] for times in session.chat_times.values()) - began
+    print(
+        f"  per-chat spacing   median {statistics.median(gaps):.2f} s, "
+        f"longest {max(gaps):.2f} s (target about {TELEGRAM_PER_CHAT:.0f} s)"
+    )
+    print(f"  last message after {last:.1f} s (target about {expected:.0f} s)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=5000, help="notifications, each to its own chat")
     parser.add_argument("--rate", type=float, default=25.0, help="the worker's global rate")
+    parser.add_argument(
+        "--chats", type=int, default=0, help="chats to share them among (default: one each)"
+    )
     parser.add_argument("--backend", choices=["sqlite", "memory", "postgres"], default="sqlite")
     parser.add_argument("--notifier", choices=["telegram", "plain"], default="telegram")
     parser.add_argument(

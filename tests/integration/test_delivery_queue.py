@@ -2,7 +2,7 @@
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -111,6 +111,90 @@ async def test_a_claim_sees_its_own_changes_before_commit(uow_factory: UnitOfWor
         third = await uow.deliveries.claim(T0, 10, LEASE)
         await uow.commit()
     assert (keys(first), keys(second), third) == (["a"], ["b"], [])
+
+
+# --- claiming fairly: a share per recipient -----------------------------------------------------
+
+
+async def queued_to(factory: UnitOfWorkFactory, *pairs: tuple[str, int]) -> None:
+    async with factory() as uow:
+        await uow.outbox.add([message(key, recipient) for key, recipient in pairs])
+        await uow.commit()
+
+
+async def claimed_fairly(
+    factory: UnitOfWorkFactory,
+    now: datetime = T0,
+    limit: int = 10,
+    share: int = 2,
+    holding: Collection[int] = (),
+) -> list[Delivery]:
+    async with factory() as uow:
+        batch = await uow.deliveries.claim_fairly(now, limit, LEASE, share, holding)
+        await uow.commit()
+    return batch
+
+
+async def test_a_fair_claim_takes_a_share_of_each_recipient_oldest_first(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    await queued_to(uow_factory, ("a1", 1), ("a2", 1), ("a3", 1), ("a4", 1), ("b1", 2))
+    await queued_to(uow_factory, ("c1", 3), ("a5", 1), ("c2", 3), ("c3", 3))
+
+    first = await claimed_fairly(uow_factory, limit=4)
+    rest = await claimed_fairly(uow_factory, holding=[d.id for d in first])
+
+    assert keys(first) == ["a1", "a2", "b1", "c1"], "two of recipient 1, then the others"
+    assert keys(rest) == ["c2"], "recipient 1 has its two in flight; recipient 3 one more"
+    assert await claimed_fairly(uow_factory, limit=0) == []
+    assert await claimed_fairly(uow_factory, share=0) == []
+
+
+async def test_a_recipient_someone_else_holds_is_left_alone_until_the_lease_ends(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    await queued_to(uow_factory, ("a1", 1), ("a2", 1), ("a3", 1), ("b1", 2), ("b2", 2))
+    mine = await claimed_fairly(uow_factory, limit=1)
+
+    others = await claimed_fairly(uow_factory, share=5)
+    mine_again = await claimed_fairly(uow_factory, share=5, holding=[d.id for d in mine])
+    after_a_crash = await claimed_fairly(uow_factory, T0 + LEASE, share=5)
+
+    assert keys(mine) == ["a1"]
+    assert keys(others) == ["b1", "b2"], "recipient 1's older message is held: none of its"
+    assert keys(mine_again) == ["a2", "a3"], "the holder goes on with the newer ones"
+    assert keys(after_a_crash) == ["a1", "a2", "a3", "b1", "b2"], "leases ran out: oldest first"
+
+
+async def test_released_claims_are_claimed_again_at_once_in_their_order(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    await queued(uow_factory, "a", "b", "c")
+    a, b = await claimed(uow_factory, limit=2)
+    await settle(uow_factory, lambda q: q.sent(a.id, T0))
+
+    await settle(uow_factory, lambda q: q.release([a.id, b.id]))
+    again = await claimed(uow_factory)
+    await settle(uow_factory, lambda q: q.release([]))
+
+    assert keys(again) == ["b", "c"], "the sent one stays sent"
+    assert again[0] == b, "attempts unchanged"
+    assert await backlog(uow_factory) == 2
+
+
+async def test_released_and_claimed_again_in_one_unit_of_work(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    await queued_to(uow_factory, ("a1", 1), ("a2", 1), ("a3", 1))
+    first = await claimed_fairly(uow_factory)
+
+    async with uow_factory() as uow:
+        await uow.deliveries.release([first[0].id])
+        again = await uow.deliveries.claim_fairly(T0, 10, LEASE, 2, [first[1].id])
+        await uow.commit()
+
+    assert keys(first) == ["a1", "a2"]
+    assert keys(again) == ["a1"], "its share is two, and a2 is still held"
 
 
 # --- settling ---------------------------------------------------------------------------------
@@ -294,6 +378,23 @@ async def test_postgres_workers_skip_the_rows_another_one_holds(postgres: AsyncE
 
     assert keys(held) == ["a", "b", "c"]
     assert keys(others) == ["d", "e", "f"]
+    assert released == held
+
+
+@needs_postgres
+@pytest.mark.postgres
+async def test_postgres_fair_claims_skip_the_rows_another_one_holds(postgres: AsyncEngine) -> None:
+    factory = sql_uow_factory(postgres)
+    await queued_to(factory, ("a1", 1), ("a2", 1), ("b1", 2), ("c1", 3), ("c2", 3))
+    async with factory() as first:
+        held = await first.deliveries.claim_fairly(T0, 2, LEASE, 5)
+        async with factory() as second:
+            others = await asyncio.wait_for(second.deliveries.claim_fairly(T0, 10, LEASE, 5), 5)
+            await second.commit()
+    released = await claimed_fairly(factory, share=5)
+
+    assert keys(held) == ["a1", "a2"]
+    assert keys(others) == ["b1", "c1", "c2"]
     assert released == held
 
 

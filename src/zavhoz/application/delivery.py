@@ -3,7 +3,7 @@
 The worker (an adapter) follows Telegram's limits; these ports keep it free of SQL and of aiogram.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -45,6 +45,30 @@ class DeliveryQueue(Protocol):
         serialises writers, and the in-memory adapter fails the later commit with
         ``ConcurrentUpdate``.
         """
+
+    async def claim_fairly(
+        self,
+        now: datetime,
+        limit: int,
+        lease: timedelta,
+        per_recipient: int,
+        holding: Collection[int] = (),
+    ) -> list[Delivery]:
+        """Like ``claim``, but no recipient ends up with more than ``per_recipient`` being sent.
+
+        Messages being sent under a live lease count against their recipient's share, and a
+        recipient with one of them outside ``holding`` (the caller's own claims) is skipped
+        altogether: its older messages belong to another worker, or to a dead one whose lease
+        must run out first, so its messages go out in order and one worker serves a chat at a
+        time. The default (for wrappers that do not forward it) is the plain ``claim``.
+        """
+        return await self.claim(now, limit, lease)
+
+    async def release(self, delivery_ids: Collection[int]) -> None:
+        """Let go of claimed messages that will not be sent in time: pending and due at once,
+        attempts unchanged, so the next claim takes them again in their order. Only messages
+        still being sent change. The default leaves them to their lease."""
+        return
 
     async def sent(self, delivery_id: int, at: datetime) -> None:
         """Delivered: leaves the queue.

@@ -1,9 +1,10 @@
 """Telegram's limits: messages per second overall, one message a second per chat, pauses on 429."""
 
+import bisect
 import heapq
 import itertools
 from collections import deque
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from datetime import UTC, datetime, timedelta
 from typing import Generic, TypeVar
 
@@ -30,10 +31,8 @@ class Limits:
     """Sends in flight at once, so the rate is reached although each send takes a while."""
     batch: int = attrs.field(default=100, validator=attrs.validators.gt(0))
     """Messages held in memory at most; more are claimed when fewer than half are left."""
-    per_chat_hold: int = attrs.field(default=20, validator=attrs.validators.gt(0))
-    """Messages to one chat held at most; the rest wait in the queue (claimed again later)."""
     lease: float = attrs.field(default=120.0, validator=attrs.validators.gt(0))
-    """How long a claimed message stays hidden from other workers."""
+    """How long a claimed message stays hidden from other workers (and its chat with it)."""
     send_budget: float = attrs.field(default=60.0, validator=attrs.validators.ge(0))
     """The longest one send may take: a message is not started once less of its lease is left."""
     idle: float = attrs.field(default=1.0, validator=attrs.validators.gt(0))
@@ -51,6 +50,19 @@ class Limits:
     def hold_for(self) -> timedelta:
         """How long after its claim a message may still be started."""
         return timedelta(seconds=self.lease - self.send_budget)
+
+    @property
+    def per_chat_claim(self) -> int:
+        """Messages to one chat in flight at most: as many as its pace lets start in time."""
+        if self.per_chat_interval == 0:
+            return self.batch
+        startable = int(self.hold_for.total_seconds() / self.per_chat_interval)
+        return min(self.batch, max(1, startable))
+
+    @property
+    def claim_at_most(self) -> int:
+        """Messages held at most: the batch, or fewer if the global rate starts fewer in time."""
+        return min(self.batch, max(1, int(self.rate * self.hold_for.total_seconds())))
 
 
 class RateLimiter:
@@ -97,11 +109,14 @@ class ChatLanes(Generic[K, T]):
     """Items queued per chat, oldest first; a chat takes its next one an interval after its last.
 
     ``pop_ready`` hands out the item of a chat that is free now and marks the chat busy until
-    ``release`` says when it is free again, so a waiting chat never holds up the others.
+    ``release`` says when it is free again, so a waiting chat never holds up the others. With an
+    ``order``, an item added goes to its place in its chat's queue (one claimed again after it
+    was let go goes before newer ones); without, to the end.
     """
 
-    def __init__(self, interval: float) -> None:
+    def __init__(self, interval: float, order: Callable[[T], int] | None = None) -> None:
         self._interval = timedelta(seconds=interval)
+        self._order_of = order
         self._queues: dict[K, deque[T]] = {}
         self._free_at: dict[K, datetime] = {}
         self._busy: set[K] = set()
@@ -118,13 +133,20 @@ class ChatLanes(Generic[K, T]):
         return len(self._queues.get(chat, ()))
 
     def add(self, chat: K, item: T) -> None:
-        self._queues.setdefault(chat, deque()).append(item)
-        self._count += 1
-        self._schedule(chat)
+        self._place(chat, item, front=False)
 
     def put_back(self, chat: K, item: T) -> None:
         """Return an item handed out to the front of its chat's queue (to be tried again)."""
-        self._queues.setdefault(chat, deque()).appendleft(item)
+        self._place(chat, item, front=True)
+
+    def _place(self, chat: K, item: T, front: bool) -> None:
+        queue = self._queues.setdefault(chat, deque())
+        if self._order_of is not None:
+            queue.insert(bisect.bisect(queue, self._order_of(item), key=self._order_of), item)
+        elif front:
+            queue.appendleft(item)
+        else:
+            queue.append(item)
         self._count += 1
         self._schedule(chat)
 

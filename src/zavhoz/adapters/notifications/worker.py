@@ -1,14 +1,22 @@
 """The delivery worker: drains the outbox through a notifier within Telegram's limits.
 
-It claims a batch of due messages (hidden from other workers for a lease), queues them per chat,
-and sends from several tasks at once, each send waiting for its turn under the global rate and
-for its chat to be free (one message a second per chat). What Telegram answers decides what
-follows: sent; paused and tried again (429); backed off (network errors, 5xx) until the attempts
-run out, then dead; dropped (the person blocked the bot, the chat is unknown).
+It claims due messages (hidden from other workers for a lease), queues them per chat, and sends
+from several tasks at once, each send waiting for its turn under the global rate and for its chat
+to be free (one message a second per chat). What Telegram answers decides what follows: sent;
+paused and tried again (429); backed off (network errors, 5xx) until the attempts run out, then
+dead; dropped (the person blocked the bot, the chat is unknown).
+
+It claims only what it can start within the lease: per chat as many as the chat's pace allows
+(``Limits.per_chat_claim``), overall what the global rate allows, so a backlog to one busy chat
+drains at one a second while the rest of it stays in the queue for the next claims, and other
+chats are claimed beside it. A chat whose older messages another worker holds (or a dead one,
+until its lease ends) is left alone, so a chat's messages go out in their order.
 
 A message is marked only after it was sent, so a worker that dies in between leaves it claimed:
-when the lease ends it is claimed and sent again (at least once, never lost). A message whose
-lease is nearly over is not started; it is let go and claimed again.
+when the lease ends it is claimed and sent again (at least once, never lost), before anything
+newer to its chat. A message whose lease is nearly over is not started; its claim is released
+and it is claimed again in its turn. While the database is away, claimed messages wait in their
+chats' queues and marks that failed are made with the next claim.
 """
 
 import asyncio
@@ -41,6 +49,7 @@ from zavhoz.domain.users import User
 log = logging.getLogger("zavhoz.notifications")
 
 _LONG_AGO = datetime(1970, 1, 1, tzinfo=UTC)
+_Change = Callable[[UnitOfWork], Awaitable[None]]
 ALBUM = 10
 """Telegram's most photos in one album."""
 
@@ -78,8 +87,12 @@ class DeliveryWorker(Stoppable):
             max_attempts=self.limits.max_attempts,
         )
         self._limiter = RateLimiter(self.limits.rate, clock, self.nap)
-        self._lanes: ChatLanes[UserId, _Held] = ChatLanes(self.limits.per_chat_interval)
+        self._lanes: ChatLanes[UserId, _Held] = ChatLanes(
+            self.limits.per_chat_interval, order=lambda held: held.delivery.id
+        )
         self._held: dict[int, _Held] = {}
+        self._unreleased: set[int] = set()
+        self._unmarked: list[_Change] = []
         self._tasks: set[asyncio.Task[None]] = set()
         self._woken = asyncio.Event()
         self._next_claim = _LONG_AGO
@@ -111,6 +124,7 @@ class DeliveryWorker(Stoppable):
         finally:
             if self._tasks:
                 await asyncio.gather(*self._tasks, return_exceptions=True)
+            await self._pay_debts()
 
     async def _step(self, slots: asyncio.Semaphore) -> None:
         await self._top_up()
@@ -146,18 +160,16 @@ class DeliveryWorker(Stoppable):
     # --- claiming -------------------------------------------------------------------------
 
     def _may_claim(self) -> bool:
-        return len(self._held) <= self.limits.batch // 2
+        owed = bool(self._unreleased or self._unmarked)
+        return owed or len(self._held) <= self.limits.claim_at_most // 2
 
     async def _top_up(self) -> None:
         now = self._clock.now()
         if not self._may_claim() or now < self._next_claim:
             return
-        limit = self.limits.batch - len(self._held)
-        lease = timedelta(seconds=self.limits.lease)
+        limit = max(self.limits.claim_at_most - len(self._held), 0)
         try:
-            async with self._uow_factory() as uow:
-                claimed = await uow.deliveries.claim(now, limit, lease)
-                await uow.commit()
+            claimed = await self._claim(now, limit)
         except ConcurrentUpdate:
             # Another worker claimed some of them first: look again shortly.
             self._next_claim = now + timedelta(seconds=self.limits.idle * self._rng.random())
@@ -172,56 +184,95 @@ class DeliveryWorker(Stoppable):
         for delivery in claimed:
             self._hold(delivery, now)
 
+    async def _claim(self, now: datetime, limit: int) -> list[Delivery]:
+        """Make the marks owed, let go of the claims owed, and claim up to ``limit`` more."""
+        marks, releasing = list(self._unmarked), set(self._unreleased)
+        lease = timedelta(seconds=self.limits.lease)
+        async with self._uow_factory() as uow:
+            await _settle(uow, marks, releasing)
+            claimed = await uow.deliveries.claim_fairly(
+                now, limit, lease, self.limits.per_chat_claim, holding=list(self._held)
+            )
+            await uow.commit()
+        self._paid(marks, releasing)
+        return claimed
+
+    async def _pay_debts(self) -> None:
+        """On the way out: the marks and releases still owed, if the database lets us."""
+        marks, releasing = list(self._unmarked), set(self._unreleased)
+        if not (marks or releasing):
+            return
+        try:
+            async with self._uow_factory() as uow:
+                await _settle(uow, marks, releasing)
+                await uow.commit()
+        except Exception:
+            log.exception("the marks and releases owed are lost; the leases run out instead")
+            return
+        self._paid(marks, releasing)
+
+    def _paid(self, marks: list[_Change], releasing: set[int]) -> None:
+        del self._unmarked[: len(marks)]
+        self._unreleased -= releasing
+
     def _hold(self, delivery: Delivery, now: datetime) -> None:
         known = self._held.get(delivery.id)
         if known is not None:
             known.claimed_at = now  # claimed again after its lease ran out: a new lease
             return
-        chat = delivery.message.recipient
-        if self._lanes.waiting(chat) >= self.limits.per_chat_hold:
-            return  # plenty for this chat already: it comes back when its lease ends
         held = _Held(delivery, now)
         self._held[delivery.id] = held
-        self._lanes.add(chat, held)
+        self._lanes.add(delivery.message.recipient, held)
 
     def _lease_ending(self, held: _Held) -> bool:
         return self._clock.now() > held.claimed_at + self.limits.hold_for
 
     def _let_go(self, chat: UserId, held: _Held) -> None:
-        """Not sent in time: its lease runs out and it is claimed again (by us or another)."""
-        self._held.pop(held.delivery.id, None)
+        """Not started in time: its claim is released with the next claim, which takes it again."""
+        self._forget(held)
         self._lanes.release(chat)
+
+    def _forget(self, held: _Held, release: bool = True) -> None:
+        self._held.pop(held.delivery.id, None)
+        if release:
+            self._unreleased.add(held.delivery.id)
 
     # --- one message ----------------------------------------------------------------------
 
     async def _deliver(self, chat: UserId, held: _Held, slots: asyncio.Semaphore) -> None:
         free_at: datetime | None = None
         again = False
-        delivery = held.delivery
         try:
-            user = await self._recipient(delivery)
-            if user is not None:
-                calls = _api_calls(delivery)
-                sent_at = await self._limiter.acquire(calls)
-                free_at = sent_at + self._lanes.interval * calls
-                if self._lease_ending(held):
-                    free_at = None
-                else:
-                    again = await self._send(delivery, user)
-                    if again:
-                        free_at = self._limiter.paused_until
+            free_at, again = await self._attempt(held)
         except Stopped:
             pass  # stopping before it went out: claimed again when the lease ends
         except Exception:
-            log.exception("delivering outbox message %s failed", delivery.id)
+            # The database is away, say: it stays first in its chat's queue and is tried again.
+            log.exception("delivering outbox message %s failed; trying again", held.delivery.id)
+            free_at, again = self._clock.now() + timedelta(seconds=self.limits.idle), True
         finally:
             if again:
                 self._lanes.put_back(chat, held)
             else:
-                self._held.pop(delivery.id, None)
+                self._held.pop(held.delivery.id, None)
             self._lanes.release(chat, free_at)
             slots.release()
             self._woken.set()
+
+    async def _attempt(self, held: _Held) -> tuple[datetime | None, bool]:
+        """Send one message: when its chat is free again, and whether to try it again."""
+        delivery = held.delivery
+        user = await self._recipient(delivery)
+        if user is None:
+            return None, False
+        calls = _api_calls(delivery)
+        sent_at = await self._limiter.acquire(calls)
+        if self._lease_ending(held):
+            self._forget(held)
+            return None, False
+        if await self._send(delivery, user):
+            return self._limiter.paused_until, True
+        return sent_at + self._lanes.interval * calls, False
 
     async def _recipient(self, delivery: Delivery) -> User | None:
         """The person to send to, or None after dropping a message nobody can receive."""
@@ -318,8 +369,19 @@ class DeliveryWorker(Stoppable):
         log.info("user %s blocked the bot: marked unreachable", recipient)
         await in_transaction(self._uow_factory, unreachable)
 
-    async def _mark(self, change: Callable[[UnitOfWork], Awaitable[None]]) -> None:
-        await in_transaction(self._uow_factory, change)
+    async def _mark(self, change: _Change) -> None:
+        """Record what became of a message; if that fails, with the next claim (never lost)."""
+        try:
+            await in_transaction(self._uow_factory, change)
+        except Exception:
+            log.exception("marking an outbox message failed; it is marked with the next claim")
+            self._unmarked.append(change)
+
+
+async def _settle(uow: UnitOfWork, marks: list[_Change], releasing: set[int]) -> None:
+    for mark in marks:
+        await mark(uow)
+    await uow.deliveries.release(releasing)
 
 
 def _api_calls(delivery: Delivery) -> int:

@@ -1,6 +1,7 @@
 """The delivery queue over the in-memory outbox, staged and committed like everything else."""
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
 import attrs
@@ -17,6 +18,7 @@ from zavhoz.adapters.persistence.memory.database import (
 )
 from zavhoz.adapters.persistence.memory.stage import DeliveryChange, Stage
 from zavhoz.application.delivery import DeadLetter, Delivery, DeliveryQueue
+from zavhoz.domain.ids import UserId
 
 
 def _settling(change: DeliveryChange) -> DeliveryChange:
@@ -34,20 +36,34 @@ class MemoryDeliveryQueue(DeliveryQueue):
         self._stage = stage
 
     async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[Delivery]:
-        claimed: list[Delivery] = []
-        for delivery_id in range(1, len(self._db.outbox) + 1):
-            if len(claimed) >= limit:
+        due = [i for i in self._ids() if _is_due(self._state(i), now)]
+        return self._take(due[: max(limit, 0)], now, lease)
+
+    async def claim_fairly(
+        self,
+        now: datetime,
+        limit: int,
+        lease: timedelta,
+        per_recipient: int,
+        holding: Collection[int] = (),
+    ) -> list[Delivery]:
+        in_flight, theirs = self._in_flight(now, set(holding))
+        chosen: list[int] = []
+        for delivery_id in self._ids():
+            recipient = self._db.outbox[delivery_id - 1].recipient
+            if len(chosen) >= limit:
                 break
-            state = self._state(delivery_id)
-            if _is_due(state, now):
-                self._stage.claimed.setdefault(delivery_id, state.revision)
-                self._change(
-                    delivery_id,
-                    lambda s: attrs.evolve(s, state=SENDING, next_attempt_at=now + lease),
-                )
-                message = self._db.outbox[delivery_id - 1]
-                claimed.append(Delivery(delivery_id, message, state.attempts))
-        return claimed
+            if recipient in theirs or in_flight[recipient] >= per_recipient:
+                continue
+            if _is_due(self._state(delivery_id), now):
+                in_flight[recipient] += 1
+                chosen.append(delivery_id)
+        return self._take(chosen, now, lease)
+
+    async def release(self, delivery_ids: Collection[int]) -> None:
+        for delivery_id in delivery_ids:
+            if self._db.delivery(delivery_id) is not None:
+                self._change(delivery_id, _releasing)
 
     async def sent(self, delivery_id: int, at: datetime) -> None:
         self._settle(
@@ -91,6 +107,33 @@ class MemoryDeliveryQueue(DeliveryQueue):
             for delivery_id in range(1, len(self._db.outbox) + 1)
         )
 
+    def _ids(self) -> range:
+        return range(1, len(self._db.outbox) + 1)
+
+    def _in_flight(self, now: datetime, mine: set[int]) -> tuple[Counter[UserId], set[UserId]]:
+        """Messages being sent under a live lease per recipient; recipients with others' ones."""
+        counts: Counter[UserId] = Counter()
+        theirs: set[UserId] = set()
+        for delivery_id in self._ids():
+            if _is_leased(self._state(delivery_id), now):
+                recipient = self._db.outbox[delivery_id - 1].recipient
+                counts[recipient] += 1
+                if delivery_id not in mine:
+                    theirs.add(recipient)
+        return counts, theirs
+
+    def _take(self, chosen: list[int], now: datetime, lease: timedelta) -> list[Delivery]:
+        claimed: list[Delivery] = []
+        for delivery_id in chosen:
+            state = self._state(delivery_id)
+            self._stage.claimed.setdefault(delivery_id, state.revision)
+            self._change(
+                delivery_id, lambda s: attrs.evolve(s, state=SENDING, next_attempt_at=now + lease)
+            )
+            message = self._db.outbox[delivery_id - 1]
+            claimed.append(Delivery(delivery_id, message, state.attempts))
+        return claimed
+
     def _state(self, delivery_id: int) -> DeliveryState:
         staged = self._stage.deliveries.get(delivery_id)
         return staged or self._db.deliveries.get(delivery_id, DeliveryState())
@@ -113,3 +156,17 @@ def _is_due(state: DeliveryState, now: datetime) -> bool:
         and state.next_attempt_at is not None
         and state.next_attempt_at <= now
     )
+
+
+def _is_leased(state: DeliveryState, now: datetime) -> bool:
+    """Being sent by a worker whose lease still runs."""
+    return (
+        state.state == SENDING and state.next_attempt_at is not None and state.next_attempt_at > now
+    )
+
+
+def _releasing(state: DeliveryState) -> DeliveryState:
+    """A claim let go: pending and due at once; anything else stays as it is."""
+    if state.state != SENDING:
+        return state
+    return attrs.evolve(state, state=PENDING, next_attempt_at=None)

@@ -5,11 +5,11 @@ two workers lock disjoint rows and never claim the same message; SQLite has no r
 ``BEGIN IMMEDIATE`` (see ``engine.py``) lets one writer at a time in, which serialises claims.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, text, update
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zavhoz.adapters.persistence.sqlalchemy import mappers, tables
@@ -27,14 +27,46 @@ def undelivered() -> Any:
     return text(tables.UNDELIVERED_SQL)
 
 
-def due(now: datetime) -> Any:
+def due(now: datetime, table: Any = _outbox) -> Any:
     """Pending and due, or being sent by a worker whose lease ran out."""
+    c = table.c
     return and_(
         undelivered(),
         or_(
-            and_(_c.state == PENDING, or_(_c.next_attempt_at.is_(None), _c.next_attempt_at <= now)),
-            and_(_c.state == SENDING, _c.next_attempt_at <= now),
+            and_(c.state == PENDING, or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now)),
+            and_(c.state == SENDING, c.next_attempt_at <= now),
         ),
+    )
+
+
+def fitting(now: datetime, per_recipient: int, holding: Collection[int]) -> Select[Any]:
+    """Ids of due messages within their recipient's share (see ``claim_fairly``)."""
+    flying = _outbox.alias("flying")
+    leased = and_(flying.c.state == SENDING, flying.c.next_attempt_at > now)
+    theirs = select(flying.c.recipient_id).where(leased, flying.c.id.not_in(list(holding)))
+    counts = (
+        select(flying.c.recipient_id, func.count().label("n"))
+        .where(leased)
+        .group_by(flying.c.recipient_id)
+        .subquery("counts")
+    )
+    ranked = _ranked(now, theirs)
+    in_flight = func.coalesce(counts.c.n, 0)
+    return (
+        select(ranked.c.id)
+        .select_from(ranked.outerjoin(counts, counts.c.recipient_id == ranked.c.recipient_id))
+        .where(ranked.c.place + in_flight <= per_recipient)
+    )
+
+
+def _ranked(now: datetime, theirs: Select[Any]) -> Any:
+    """Due messages of recipients nobody else holds, numbered per recipient oldest first."""
+    candidate = _outbox.alias("candidate")
+    place = func.row_number().over(partition_by=candidate.c.recipient_id, order_by=candidate.c.id)
+    return (
+        select(candidate.c.id, candidate.c.recipient_id, place.label("place"))
+        .where(due(now, candidate), candidate.c.recipient_id.not_in(theirs))
+        .subquery("ranked")
     )
 
 
@@ -43,11 +75,44 @@ class SqlDeliveryQueue(DeliveryQueue):
         self._session = session
 
     async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[Delivery]:
+        return await self._claim(due(now), now, limit, lease)
+
+    async def claim_fairly(
+        self,
+        now: datetime,
+        limit: int,
+        lease: timedelta,
+        per_recipient: int,
+        holding: Collection[int] = (),
+    ) -> list[Delivery]:
+        if per_recipient <= 0:
+            return []
+        chosen = _c.id.in_(fitting(now, per_recipient, holding))
+        return await self._claim(and_(due(now), chosen), now, limit, lease)
+
+    async def release(self, delivery_ids: Collection[int]) -> None:
+        if not delivery_ids:
+            return
+        statement = (
+            update(_outbox)
+            .where(_c.id.in_(list(delivery_ids)), _c.state == SENDING)
+            .values(state=PENDING, next_attempt_at=None)
+        )
+        await self._session.execute(statement)
+
+    async def _claim(
+        self, where: ColumnElement[bool], now: datetime, limit: int, lease: timedelta
+    ) -> list[Delivery]:
+        """Rows matching ``where``, oldest first, locked (skipping rows others lock) and leased.
+
+        ``where`` is checked again on the locked row, so a row another worker claimed meanwhile
+        is not taken.
+        """
         if limit <= 0:
             return []
         chosen = (
             select(_c.id)
-            .where(due(now))
+            .where(where)
             .order_by(_c.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
