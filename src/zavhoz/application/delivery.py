@@ -60,15 +60,13 @@ class DeliveryQueue(Protocol):
         recipient with one of them outside ``holding`` (the caller's own claims) is skipped
         altogether: its older messages belong to another worker, or to a dead one whose lease
         must run out first, so its messages go out in order and one worker serves a chat at a
-        time. The default (for wrappers that do not forward it) is the plain ``claim``.
+        time.
         """
-        return await self.claim(now, limit, lease)
 
     async def release(self, delivery_ids: Collection[int]) -> None:
         """Let go of claimed messages that will not be sent in time: pending and due at once,
         attempts unchanged, so the next claim takes them again in their order. Only messages
-        still being sent change. The default leaves them to their lease."""
-        return
+        still being sent change."""
 
     async def sent(self, delivery_id: int, at: datetime) -> None:
         """Delivered: leaves the queue.

@@ -12,7 +12,7 @@ as ``request_id`` to the log context, so the lines after it say which request it
 """
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Self
@@ -136,6 +136,19 @@ class _Deliveries(DeliveryQueue):
 
     async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[Delivery]:
         return await self.inner.claim(now, limit, lease)
+
+    async def claim_fairly(
+        self,
+        now: datetime,
+        limit: int,
+        lease: timedelta,
+        per_recipient: int,
+        holding: Collection[int] = (),
+    ) -> list[Delivery]:
+        return await self.inner.claim_fairly(now, limit, lease, per_recipient, holding)
+
+    async def release(self, delivery_ids: Collection[int]) -> None:
+        await self.inner.release(delivery_ids)
 
     async def sent(self, delivery_id: int, at: datetime) -> None:
         await self.inner.sent(delivery_id, at)
