@@ -202,3 +202,23 @@ async def test_sending_an_incomplete_draft_asks_for_the_missing_field(
     assert shown_step(anna) == "confirm", "the answer goes back to the card"
     await anna.press("Отправить")
     assert [r.id for r in db.requests.values()] == [RequestId(1)]
+
+
+async def test_a_refused_recount_of_an_album_keeps_every_photo(
+    world: World, db: MemoryDatabase
+) -> None:
+    """The album's one answer is changed per photo; a refused change answers anew instead."""
+    anna = await staff(world)
+    await anna.send("📝 Новая заявка")
+    for step in STEPS[: STEPS.index("attachments")]:
+        await ANSWERS[step](anna)
+    world.session.refuse(EditMessageText, fault="502")
+
+    await anna.send_album(3)
+
+    assert world.session.refused, "the recount was refused"
+    assert anna.last.text.startswith("🖼 Фото 3 из 10")
+    await anna.press("Готово")
+    await anna.press("Отправить")
+    (request,) = db.requests.values()
+    assert [a.file_id for a in request.attachments] == [f"album-1-photo-{n}" for n in range(3)]
