@@ -164,12 +164,9 @@ async def test_a_refused_acceptance_files_the_request_once(
     for step in STEPS[:-1]:
         await ANSWERS[step](anna)
 
-    card = anna.last
-    send = card.buttons[0].callback_data
-    assert send is not None
     world.session.refuse(SendMessage, fault=fault)
     assert await anna.press("Отправить") == APOLOGY
-    assert await anna.press_data(send, card.message_id) == "Заявка №1 уже отправлена."
+    assert await anna.press("Отправить") == "Заявка №1 уже отправлена."
 
     assert list(db.requests) == [RequestId(1)]
 
@@ -222,3 +219,47 @@ async def test_a_refused_recount_of_an_album_keeps_every_photo(
     await anna.press("Отправить")
     (request,) = db.requests.values()
     assert [a.file_id for a in request.attachments] == [f"album-1-photo-{n}" for n in range(3)]
+
+
+async def test_an_old_card_sends_nothing_and_shows_the_draft_going_on(
+    world: World, db: MemoryDatabase
+) -> None:
+    anna = await staff(world)
+    await anna.send("📝 Новая заявка")
+    for step in STEPS[:-1]:
+        await ANSWERS[step](anna)
+    old = anna.last
+    send = old.buttons[0].callback_data
+    assert send is not None
+    await anna.press("Отмена")
+    await anna.send("📝 Новая заявка")
+    await anna.send("Каб. 305")
+
+    alert = await anna.press_data(send, old.message_id)
+
+    assert alert == "Эта карточка устарела. Ваша заявка продолжается ниже."
+    assert shown_step(anna) == "category"
+    assert not db.requests
+
+
+async def test_the_card_sent_while_a_field_is_changed_is_shown_again_first(
+    world: World, db: MemoryDatabase
+) -> None:
+    """«Отправить» of the card whose field is being changed: the card as it is now, to check."""
+    anna = await staff(world)
+    await anna.send("📝 Новая заявка")
+    for step in STEPS[:-1]:
+        await ANSWERS[step](anna)
+    card = anna.last
+    send = card.buttons[0].callback_data
+    assert send is not None
+    await anna.press("Изменить")
+    await anna.press("Описание")
+
+    alert = await anna.press_data(send, card.message_id)
+
+    assert alert == "Проверьте заявку ниже и нажмите «✅ Отправить»."
+    assert shown_step(anna) == "confirm"
+    assert not db.requests
+    await anna.press("Отправить")
+    assert list(db.requests) == [RequestId(1)]

@@ -102,8 +102,8 @@ async def _submit(turn: Turn) -> None:
     await turn.retire()
     turn.remember_sent(int(request.id))
     await turn.leave()
-    await turn.edit()
     await turn.say(_accepted(turn, request), main_menu(turn.user, turn.t))
+    await turn.edit()  # after: a refused acceptance leaves «Отправить» to say «уже отправлена»
 
 
 def _accepted(turn: Turn, request: Request) -> str:
