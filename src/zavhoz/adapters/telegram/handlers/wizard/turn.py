@@ -97,12 +97,12 @@ class Turn(Scene):
         self.data = {"submitted": {"key": self.draft.key, "id": request_id}}
 
     async def leave(self) -> None:
-        """Out of the wizard; only the record of the last sent draft stays."""
+        """Out of the wizard; only the record of the last sent draft stays (written first)."""
         await self.retire()
-        await self.state.clear()
+        submitted = self.data.get("submitted")
+        await self.state.set_data({"submitted": submitted} if submitted else {})
+        await self.state.set_state(None)
         self.routed = None
-        if self.data.get("submitted"):
-            await self.state.set_data({"submitted": self.data["submitted"]})
 
     async def _edit(
         self, message_id: int, text: str | None, markup: InlineKeyboardMarkup | None
