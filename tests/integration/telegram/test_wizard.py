@@ -573,7 +573,9 @@ async def test_the_card_of_a_cancelled_draft_sends_nothing(
     send = anna.last.buttons[0].callback_data
     assert send is not None
     await anna.press("Отмена")
-    assert await anna.press_data(send) == "Этот черновик уже неактуален."
+    assert await anna.press_data(send) == (
+        "Этот черновик уже неактуален. Чтобы подать заявку, нажмите «📝 Новая заявка»."
+    )
     assert db.requests == {}
 
 

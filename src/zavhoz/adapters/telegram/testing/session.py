@@ -1,6 +1,7 @@
 """A Bot API session that records every call, answers like Telegram and enforces its rules."""
 
 import itertools
+import json
 from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
 from typing import Any
@@ -8,7 +9,7 @@ from typing import Any
 import attrs
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
@@ -44,6 +45,32 @@ NOT_MODIFIED = (
 
 class TelegramRuleBroken(AssertionError):
     """An outgoing call Telegram would have refused."""
+
+
+FAULTS: dict[str, tuple[int, dict[str, Any]]] = {
+    "429": (
+        429,
+        {
+            "ok": False,
+            "error_code": 429,
+            "description": "Too Many Requests: retry after 7",
+            "parameters": {"retry_after": 7},
+        },
+    ),
+    "502": (502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}),
+}
+"""Telegram's answers to a refused call, as aiogram turns them into exceptions."""
+TIMEOUT = "timeout"
+"""No answer in time: aiogram's ``TelegramNetworkError("Request timeout error")``."""
+
+
+@attrs.define
+class Refusal:
+    """The next ``times`` calls of one of ``methods`` are refused with ``fault``."""
+
+    methods: tuple[type[TelegramMethod[Any]], ...]
+    fault: str
+    times: int
 
 
 @attrs.define
@@ -83,11 +110,22 @@ class RecordingSession(BaseSession):
         self.answered: set[str] = set()
         self.alerts: dict[str, str | None] = {}
         self.shown: list[Shown] = []
+        self.refusals: list[Refusal] = []
+        self.refused: list[TelegramMethod[Any]] = []
+        """Calls refused on purpose (``refuse``): they reached nobody."""
         self._ids = itertools.count(1000)
+
+    def refuse(
+        self, *methods: type[TelegramMethod[Any]], fault: str = "429", times: int = 1
+    ) -> None:
+        """Refuse the next ``times`` calls of ``methods`` with a 429, a 502 or a timeout."""
+        assert fault in FAULTS or fault == TIMEOUT, fault
+        self.refusals.append(Refusal(methods=methods, fault=fault, times=times))
 
     async def make_request(
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
     ) -> TelegramType:
+        self._refuse_if_told(bot, method)
         problems = self._check(method)
         self.calls.append(method)
         if problems:
@@ -97,6 +135,20 @@ class RecordingSession(BaseSession):
 
     async def close(self) -> None:
         return None
+
+    def _refuse_if_told(self, bot: Bot, method: TelegramMethod[Any]) -> None:
+        """Raise what aiogram raises for Telegram's refusal, as ``refuse`` told."""
+        refusal = next((r for r in self.refusals if isinstance(method, r.methods)), None)
+        if refusal is None:
+            return
+        refusal.times -= 1
+        if refusal.times <= 0:
+            self.refusals.remove(refusal)
+        self.refused.append(method)
+        if refusal.fault == TIMEOUT:
+            raise TelegramNetworkError(method=method, message="Request timeout error")
+        status, answer = FAULTS[refusal.fault]
+        self.check_response(bot, method, status, json.dumps(answer))
 
     async def stream_content(
         self,

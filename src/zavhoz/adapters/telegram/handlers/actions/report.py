@@ -1,9 +1,16 @@
-"""A completion report: its text, then photos of the work (kept as plain dicts in the FSM)."""
+"""A completion report: its text, then photos of the work (kept as plain dicts in the FSM).
+
+The report's step is its data: a report written (``text`` kept) is at its photos. The text is
+written before the state, so a failure between the two (or a refused photos question) leaves
+the report kept and the person at the photos, never asked to type it again.
+"""
+
+from typing import Any
 
 from aiogram.types import Message
 
 from zavhoz.adapters.telegram.handlers._scene import Scene
-from zavhoz.adapters.telegram.handlers.actions.table import Row
+from zavhoz.adapters.telegram.handlers.actions.table import ROWS, Ask, Row
 from zavhoz.adapters.telegram.keyboards import actions as kb
 from zavhoz.adapters.telegram.states import AskText
 from zavhoz.domain.attachments import MAX_ATTACHMENTS, Attachment, AttachmentKind, check_count
@@ -45,6 +52,13 @@ async def take_photo(scene: Scene, row: Row, message: Message, step: str | None)
         await take_report(scene, row, message.caption)
     else:
         await scene.say(scene.t("act.photo_kept"), kb.prompt(scene.t, data["request_id"]))
+
+
+def step_of(data: dict[str, Any], state: str | None) -> str | None:
+    """The conversation's step: the photos once a report is written, whatever the state says."""
+    row = ROWS.get(str(data.get("action")))
+    written = row is not None and row.asks is Ask.REPORT and "text" in data
+    return AskText.photos.state if written else state
 
 
 def kept_photos(data: dict[str, object]) -> list[Attachment]:

@@ -13,7 +13,12 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from zavhoz.adapters.telegram.handlers._scene import Scene
 from zavhoz.adapters.telegram.handlers.actions.conversation import end
-from zavhoz.adapters.telegram.handlers.actions.report import kept_photos, take_photo, take_report
+from zavhoz.adapters.telegram.handlers.actions.report import (
+    kept_photos,
+    step_of,
+    take_photo,
+    take_report,
+)
 from zavhoz.adapters.telegram.handlers.actions.shown import render_card
 from zavhoz.adapters.telegram.handlers.actions.table import ROWS, Ask, Given, Row
 from zavhoz.adapters.telegram.i18n import Html, Texts
@@ -30,7 +35,8 @@ async def on_message(
     message: Message, user: User, t: Texts, services: Services, state: FSMContext, bot: Bot
 ) -> None:
     """The text, a photo of the work, or a hint of what is awaited."""
-    data, step = await state.get_data(), await state.get_state()
+    data = await state.get_data()
+    step = step_of(data, await state.get_state())
     scene = Scene(user=user, t=t, services=services, state=state, bot=bot, chat_id=message.chat.id)
     row = ROWS[data["action"]]
     if message.photo and row.asks is Ask.REPORT:
@@ -66,7 +72,8 @@ async def on_button(
 
 async def _alive(scene: Scene, pressed: AskCb) -> bool:
     """The button belongs to the conversation going on, at the step it is at."""
-    data, step = await scene.state.get_data(), await scene.state.get_state()
+    data = await scene.state.get_data()
+    step = step_of(data, await scene.state.get_state())
     valid = {
         "stop": True,
         "again": "text" in data,

@@ -5,7 +5,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from zavhoz.adapters.telegram.callbacks import WizardCb
 from zavhoz.adapters.telegram.handlers.wizard.files import is_file
-from zavhoz.adapters.telegram.handlers.wizard.flow import go, show
+from zavhoz.adapters.telegram.handlers.wizard.flow import back_to_card, go, show
 from zavhoz.adapters.telegram.handlers.wizard.turn import Turn
 from zavhoz.adapters.telegram.i18n import Html
 from zavhoz.adapters.telegram.keyboards import wizard as kb
@@ -42,23 +42,50 @@ async def send(
 ) -> None:
     """«✅ Отправить»: however often it is pressed, one request per draft."""
     submitted = turn.data.get("submitted") or {}
+    step = await turn.step()
     if submitted.get("key") == callback_data.value:
         callback_answer.text = turn.t("wizard.sent.already", number=submitted.get("id"))
-    elif await _sendable(turn, callback_data.value):
+    elif step is None or turn.draft.key != callback_data.value:
+        await _stale(turn, step, callback_answer)
+    elif (missing := _missing(turn)) is not None:
+        await _ask_missing(turn, missing, callback_answer)
+    elif step == "confirm":
         await _submit(turn)
     else:
-        callback_answer.text = turn.t("wizard.sent.stale")
+        callback_answer.text = turn.t("wizard.sent.check")
+        await back_to_card(turn)
 
 
-async def _sendable(turn: Turn, key: str) -> bool:
-    """The card pressed is the current draft's, and the draft is complete."""
-    return await turn.step() == "confirm" and turn.draft.key == key and turn.draft.complete
+REQUIRED = ("location", "category", "description")
+"""The fields a request cannot be sent without, in the order they are asked."""
+
+
+def _missing(turn: Turn) -> str | None:
+    return next((field for field in REQUIRED if not getattr(turn.draft, field)), None)
+
+
+async def _ask_missing(turn: Turn, field: str, callback_answer: CallbackAnswer) -> None:
+    """Back to the field the draft lacks, named; its answer returns to the card."""
+    named = turn.t(f"wizard.sent.missing.{field}")
+    callback_answer.text = named
+    await turn.edit()
+    turn.data["editing"] = True
+    await go(turn, field, named)
+
+
+async def _stale(turn: Turn, step: str | None, callback_answer: CallbackAnswer) -> None:
+    """An old card: what to do now (the draft going on is asked again, or start a new one)."""
+    if step is None:
+        callback_answer.text = turn.t("wizard.sent.stale", new=turn.t("menu.new"))
+        return
+    callback_answer.text = turn.t("wizard.sent.stale_current")
+    await show(turn, step)
 
 
 async def _submit(turn: Turn) -> None:
     draft = turn.draft
     location, category, description = draft.location, draft.category, draft.description
-    if not (location and category and description):  # ``_sendable`` let only a complete one in
+    if not (location and category and description):  # ``_missing`` let only a complete one in
         return
     request = await turn.services.create_request(
         CreateRequestCommand(
@@ -75,8 +102,8 @@ async def _submit(turn: Turn) -> None:
     await turn.retire()
     turn.remember_sent(int(request.id))
     await turn.leave()
-    await turn.edit()
     await turn.say(_accepted(turn, request), main_menu(turn.user, turn.t))
+    await turn.edit()  # after: a refused acceptance leaves «Отправить» to say «уже отправлена»
 
 
 def _accepted(turn: Turn, request: Request) -> str:

@@ -2,7 +2,7 @@
 
 import logging
 
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramAPIError
 from aiogram.types import InlineKeyboardMarkup, Message
 
 from zavhoz.adapters.telegram.errors import explain
@@ -86,11 +86,12 @@ def remember_album(turn: Turn, message: Message) -> None:
 
 
 async def _redraw(turn: Turn, prompt: int, text: str, markup: InlineKeyboardMarkup) -> bool:
+    """A refused change (gone, too old, or Telegram refusing the call) asks anew instead."""
     try:
         await turn.bot.edit_message_text(
             text, chat_id=turn.chat_id, message_id=prompt, reply_markup=markup
         )
-    except TelegramBadRequest as error:
+    except TelegramAPIError as error:
         log.info("asking anew: could not change message %s: %s", prompt, error)
         return False
     return True

@@ -2,7 +2,7 @@
 
 from zavhoz.adapters.telegram.callbacks import WizardCb
 from zavhoz.adapters.telegram.handlers.wizard.questions import QUESTIONS, Question
-from zavhoz.adapters.telegram.handlers.wizard.turn import STATE_OF, STEPS, Turn
+from zavhoz.adapters.telegram.handlers.wizard.turn import STEPS, Turn
 from zavhoz.adapters.telegram.keyboards.wizard import draft_choice
 from zavhoz.domain.rooms import Room
 
@@ -23,8 +23,8 @@ async def offer_draft(turn: Turn, restart: WizardCb) -> None:
 
 
 async def go(turn: Turn, step: str, note: str | None = None) -> None:
-    """Move to ``step`` and ask for it."""
-    await turn.state.set_state(STATE_OF[step])
+    """Move to ``step`` and ask for it (the move is kept with the answer before asking)."""
+    turn.data["step"] = step
     await show(turn, step, note)
 
 

@@ -24,7 +24,7 @@ class TurnMiddleware(BaseMiddleware):
 
 async def load_turn(event: TelegramObject, data: dict[str, Any]) -> Turn:
     state, user = data["state"], data["user"]
-    fsm = await state.get_data()
+    fsm, routed = await state.get_data(), await state.get_state()
     turn = Turn(
         user=user,
         t=data["t"],
@@ -34,6 +34,7 @@ async def load_turn(event: TelegramObject, data: dict[str, Any]) -> Turn:
         chat_id=user.id,
         data=fsm,
         draft=Draft.from_data(fsm) or Draft(),
+        routed=routed,
     )
     if isinstance(event, Message):
         turn.chat_id = event.chat.id

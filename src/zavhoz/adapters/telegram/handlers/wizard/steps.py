@@ -8,6 +8,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from zavhoz.adapters.telegram.callbacks import WizardCb
 from zavhoz.adapters.telegram.handlers.wizard import choices, confirm, files, navigation
 from zavhoz.adapters.telegram.handlers.wizard.description import description_typed
+from zavhoz.adapters.telegram.handlers.wizard.flow import show
 from zavhoz.adapters.telegram.handlers.wizard.location import location_typed, place_chosen
 from zavhoz.adapters.telegram.handlers.wizard.turn import Turn
 from zavhoz.adapters.telegram.keyboards.menu import main_menu
@@ -51,10 +52,22 @@ async def on_message(message: Message, turn: Turn) -> None:
 async def on_button(
     query: CallbackQuery, callback_data: WizardCb, turn: Turn, callback_answer: CallbackAnswer
 ) -> None:
-    """A button of the current step's question; cancelling works from any step's message."""
+    """A button of the current step's question; cancelling works from any step's message.
+
+    An earlier step's button, pressed because Telegram refused the question that followed it,
+    asks that question again.
+    """
     step = await turn.step()
     expected = BUTTON_STEPS.get(callback_data.step, callback_data.value)
     if step is None or (callback_data.step != "cancel" and step != expected):
-        callback_answer.text = turn.t("common.stale_button")
+        await _stale(turn, step, callback_answer)
         return
     await BUTTONS[callback_data.step](turn, callback_data.value)
+
+
+async def _stale(turn: Turn, step: str | None, callback_answer: CallbackAnswer) -> None:
+    if step is not None and turn.unasked(step):
+        await turn.edit()
+        await show(turn, step)
+        return
+    callback_answer.text = turn.t("common.stale_button")
