@@ -55,12 +55,14 @@ async def poll(bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event | None = No
     """Long polling until SIGTERM/SIGINT (or ``stop``, for tests); see ``ConfirmingPoller``."""
     await bot.delete_webhook(drop_pending_updates=False)
     stop = stop or asyncio.Event()
+    poller = ConfirmingPoller(bot, dispatcher, stop)
     await dispatcher.emit_startup(bot=bot, dispatcher=dispatcher)
     try:
         with signals_set(stop):
-            await ConfirmingPoller(bot, dispatcher, stop).run()
+            await poller.run()
     finally:
-        await dispatcher.emit_shutdown(bot=bot, dispatcher=dispatcher)
+        await dispatcher.emit_shutdown(bot=bot, dispatcher=dispatcher)  # drains the updates
+        await poller.finish()
 
 
 async def serve_webhook(

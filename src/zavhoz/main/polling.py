@@ -21,6 +21,7 @@ T = TypeVar("T")
 
 POLL_TIMEOUT = 30
 RETRY_SECONDS = (1.0, 2.0, 5.0)
+FINISH_SECONDS = 5.0
 
 
 class Ledger:
@@ -58,14 +59,17 @@ class ConfirmingPoller:
         self.tasks: set[asyncio.Task[None]] = set()
 
     async def run(self) -> None:
-        """Poll until ``stop``; then wait for the updates in flight and confirm them."""
+        """Poll until ``stop``; the updates in flight go on (the shutdown drains them)."""
         while not self.stop.is_set():
             updates = await self._until_stop(self._fetch())
             started = [self._start(update) for update in self.ledger.fresh(updates or [])]
             if updates and not started:
                 await self._until_stop(self._any_finished())  # only unfinished came back
+
+    async def finish(self) -> None:
+        """After the drain: confirm to Telegram every update that was handled."""
         if self.tasks:
-            await asyncio.wait(self.tasks)
+            await asyncio.wait(self.tasks, timeout=FINISH_SECONDS)
         await self._confirm()
 
     def _start(self, update: Update) -> asyncio.Task[None]:
