@@ -64,7 +64,6 @@ async def test_100_people_at_once_on_sqlite(emulator: Emulator, tmp_path: Path) 
     finally:
         await bot.close()
     assert len(latencies) == PEOPLE * len(FLOW), "every person got every reply"
-    report("PostgreSQL + Redis", latencies)
     report("SQLite", latencies)
 
 
