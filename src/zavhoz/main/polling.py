@@ -7,6 +7,7 @@ Updates are still handled concurrently; one person's stay in order through the e
 """
 
 import asyncio
+import itertools
 import logging
 from collections.abc import Coroutine, Sequence
 from typing import Any, TypeVar
@@ -87,15 +88,15 @@ class ConfirmingPoller:
             self.ledger.finished(update.update_id)
 
     async def _fetch(self) -> list[Update]:
-        for pause in (*RETRY_SECONDS, None):
+        """Telegram being down is waited out (as aiogram does), never a reason to exit."""
+        for attempt in itertools.count():
             try:
                 return await self._get(POLL_TIMEOUT)
             except (TelegramNetworkError, TelegramServerError) as error:
-                if pause is None:
-                    raise
+                pause = RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)]
                 log.warning("getUpdates failed (%s); again in %s s", error, pause)
                 await asyncio.sleep(pause)
-        return []  # pragma: no cover - the loop returns or raises
+        return []  # pragma: no cover - the loop returns
 
     async def _get(self, timeout: int) -> list[Update]:
         allowed = self.dispatcher.resolve_used_update_types()
