@@ -198,6 +198,20 @@ async def play(emulator: Emulator, bot: BotProcess, database_url: str) -> None:
     await bot.start()
     await boss.wait_for(f"🆕 Заявка №{second}", killed_at, timeout=60)
 
+    # SIGKILL while two people's updates are fetched but not yet handled (their replies held):
+    # neither was confirmed to Telegram, so the restarted bot gets and answers both.
+    emulator.hold_chats.update({ANNA, BORIS})
+    unhandled, held = emulator.mark(), len(emulator.held)
+    anna.send("/start")
+    boris.send("/start")
+    await wait_until(lambda: len(emulator.held) >= held + 2, 30, "both updates in handling")
+    await bot.kill()
+    emulator.release_held(deliver=False)
+    assert emulator.unconfirmed == 2, "a fetched update stays unconfirmed until handled"
+    await bot.start()
+    await anna.wait_for("Здравствуйте, Анна!", unhandled, timeout=60)
+    await boris.wait_for("Здравствуйте, Борис!", unhandled, timeout=60)
+
     # ... rejected by the admin on the push.
     await tap(boss, "Отклонить", "Заявитель увидит причину")
     mark = boss.send("Не наша зона ответственности")

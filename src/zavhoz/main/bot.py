@@ -22,6 +22,7 @@ from zavhoz.adapters.telegram.commands import set_commands
 from zavhoz.main.container import Container, StartupError, build_container
 from zavhoz.main.lifespan import TOKEN_REFUSED, check_token, lifespan, signals_set
 from zavhoz.main.observability import setup_observability
+from zavhoz.main.polling import ConfirmingPoller
 from zavhoz.main.settings import Settings
 
 __all__ = ["TOKEN_REFUSED", "check_token", "main", "run", "work", "work_main"]
@@ -51,19 +52,17 @@ async def prepare_bot(container: Container, bot: Bot) -> None:
 
 
 async def poll(bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event | None = None) -> None:
-    """Long polling until SIGTERM/SIGINT (or ``stop``, for tests)."""
+    """Long polling until SIGTERM/SIGINT (or ``stop``, for tests); see ``ConfirmingPoller``."""
     await bot.delete_webhook(drop_pending_updates=False)
-    stopper = asyncio.create_task(_stop_polling_on(stop, dispatcher)) if stop else None
+    stop = stop or asyncio.Event()
+    poller = ConfirmingPoller(bot, dispatcher, stop)
+    await dispatcher.emit_startup(bot=bot, dispatcher=dispatcher)
     try:
-        await dispatcher.start_polling(
-            bot,
-            handle_signals=True,
-            close_bot_session=False,
-            allowed_updates=dispatcher.resolve_used_update_types(),
-        )
+        with signals_set(stop):
+            await poller.run()
     finally:
-        if stopper is not None:
-            stopper.cancel()
+        await dispatcher.emit_shutdown(bot=bot, dispatcher=dispatcher)  # drains the updates
+        await poller.finish()
 
 
 async def serve_webhook(
@@ -152,8 +151,3 @@ def _main(settings: Settings, life: Coroutine[Any, Any, None]) -> int:
         print(error, file=sys.stderr)
         return 2
     return 0
-
-
-async def _stop_polling_on(stop: asyncio.Event, dispatcher: Dispatcher) -> None:
-    await stop.wait()
-    await dispatcher.stop_polling()
