@@ -189,3 +189,13 @@ async def test_replies_keep_a_share_of_the_rate_that_pushes_never_take(clock: Fa
     await time.run(*(budget.acquire(100 + n, interactive=True) for n in range(10)))
     assert pushes_took >= timedelta(seconds=1.8)
     assert clock.now() - began < pushes_took + timedelta(seconds=1.1)
+
+
+async def test_idle_chats_are_forgotten_and_busy_ones_kept(clock: FakeClock) -> None:
+    time = VirtualTime(clock)
+    budget = InProcessBudget(clock, time.sleep, Pace(rate=1e6))
+    await time.run(*(budget.acquire(7, interactive=True) for _ in range(5)))
+    await time.run(*(budget.acquire(n, interactive=True) for n in range(10, 10_010)))
+    clock.advance(seconds=1.5)
+    await time.run(budget.acquire(1, interactive=True))
+    assert set(budget._chats) == {7, 1}

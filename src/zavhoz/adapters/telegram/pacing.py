@@ -49,6 +49,9 @@ PACED: tuple[type[TelegramMethod[Any]], ...] = (
 )
 """The methods that count against Telegram's message limits."""
 
+_CHATS_KEPT = 10_000
+"""Chats remembered before the idle ones are forgotten (a city has many people)."""
+
 _TRANSIENT = (TelegramServerError, TelegramNetworkError)
 
 
@@ -85,6 +88,10 @@ class _Gcra:
         self._tolerance = (burst - 1) * interval
         self._tat = -math.inf
 
+    def idle_at(self, moment: float) -> bool:
+        """Nothing booked is still ahead: forgetting this chat changes nothing."""
+        return self._tat <= moment
+
     def book(self, earliest: float) -> float:
         start = max(earliest, self._tat - self._tolerance)
         self._tat = max(self._tat, start) + self._interval
@@ -108,7 +115,7 @@ class InProcessBudget(SendBudget):
 
     async def acquire(self, chat: int | str | None, *, interactive: bool) -> None:
         now = self._seconds(self._clock.now())
-        start = self._chat(chat).book(now) if chat is not None else now
+        start = self._chat(chat, now).book(now) if chat is not None else now
         slot = self._slot(start, interactive)
         delay = slot / self._pace.rate - now
         if delay > 0:
@@ -117,10 +124,15 @@ class InProcessBudget(SendBudget):
     def _seconds(self, moment: datetime) -> float:
         return (moment - self._epoch).total_seconds()
 
-    def _chat(self, chat: int | str) -> _Gcra:
+    def _chat(self, chat: int | str, now: float) -> _Gcra:
         if chat not in self._chats:
+            self._forget_idle_chats(now)
             self._chats[chat] = self._new_gcra(chat)
         return self._chats[chat]
+
+    def _forget_idle_chats(self, now: float) -> None:
+        if len(self._chats) >= _CHATS_KEPT:
+            self._chats = {c: g for c, g in self._chats.items() if not g.idle_at(now)}
 
     def _new_gcra(self, chat: int | str) -> _Gcra:
         if isinstance(chat, str) or chat < 0:
