@@ -5,6 +5,7 @@ import heapq
 import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.exceptions import TelegramRetryAfter, TelegramServerError
 from aiogram.methods import TelegramMethod
+from dependency_injector import providers
 
 from zavhoz.adapters.clock import FakeClock
 from zavhoz.adapters.telegram.dispatcher import build_dispatcher
@@ -19,6 +21,8 @@ from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
 from zavhoz.adapters.telegram.pacing import PACED, InProcessBudget, Pace, PushBot, paced
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.adapters.telegram.testing import RecordingSession, World
+from zavhoz.main.container import build_container
+from zavhoz.main.settings import Settings
 
 Refusal = Callable[[TelegramMethod[Any]], Exception]
 RATE = 25.0
@@ -199,3 +203,24 @@ async def test_idle_chats_are_forgotten_and_busy_ones_kept(clock: FakeClock) -> 
     clock.advance(seconds=1.5)
     await time.run(budget.acquire(1, interactive=True))
     assert set(budget._chats) == {7, 1}
+
+
+async def test_the_container_paces_replies_and_pushes_on_one_session(tmp_path: Path) -> None:
+    container = build_container(
+        Settings(bot_token="42:TEST", database_url=f"sqlite+aiosqlite:///{tmp_path}/z.db")  # type: ignore[arg-type]
+    )
+    clock = FakeClock()
+    time = VirtualTime(clock)
+    session = RefusingSession(clock)
+    container.clock.override(providers.Object(clock))
+    container.sleep.override(providers.Object(time.sleep))
+    container.session.override(providers.Object(session))
+    bot, push = container.bot(), container.push_bot()
+    assert push.session is bot.session is session
+    session.refusals.append(bad_gateway)
+    await time.run(*(bot.send_message(101, f"reply {n}") for n in range(4)))
+    await time.run(push.send_message(101, "a push"))
+    moments = [moment for moment, _ in session.sent]
+    assert len(moments) == 5
+    assert moments[-1] - moments[0] >= timedelta(seconds=5 - Pace().private_burst)
+    await container.engine().dispose()
