@@ -175,6 +175,7 @@ async def play(emulator: Emulator, bot: BotProcess, database_url: str) -> None:
     mark = ivan.send("Ждём   прокладку")
     await ivan.wait_for(f"Заявка №{first} отложена", mark)
     await anna.wait_for(f"Заявка №{first} отложена", mark)
+    await ivan.wait_for_button("Продолжить", mark)  # replies to one chat are spaced
     assert await ivan.press("Продолжить") == "Работа возобновлена"
     await anna.wait_for(f"Заявка №{first} снова в работе", mark)
     mark = emulator.mark()

@@ -24,6 +24,13 @@ class Clock(Protocol):
         """The current moment, timezone-aware."""
 
 
+class SendBudget(Protocol):
+    """Telegram's send limits, shared by the bot's replies and the delivery worker's pushes."""
+
+    async def acquire(self, chat: int | str | None, *, interactive: bool) -> None:
+        """Wait for a slot to send one message to ``chat`` (None: counted only overall)."""
+
+
 class UserRepository(Protocol):
     async def get(self, user_id: UserId) -> User | None: ...
 

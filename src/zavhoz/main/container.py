@@ -32,6 +32,7 @@ from zavhoz.adapters.telegram.dispatcher import build_dispatcher
 from zavhoz.adapters.telegram.i18n import Translator
 from zavhoz.adapters.telegram.isolation import ShortLockIsolation
 from zavhoz.adapters.telegram.notices import TelegramNotifier
+from zavhoz.adapters.telegram.pacing import InProcessBudget, Pace, PushBot, paced
 from zavhoz.adapters.telegram.reports_services import ReportServices
 from zavhoz.adapters.telegram.services import build_services
 from zavhoz.application.ports import Clock, UnitOfWorkFactory
@@ -119,6 +120,10 @@ def workflow_settings(settings: Settings) -> WorkflowSettings:
     return settings.workflow()
 
 
+def pace(settings: Settings) -> Pace:
+    return Pace(rate=settings.notify_rate)
+
+
 def notification_limits(settings: Settings) -> Limits:
     return Limits(rate=settings.notify_rate, max_attempts=settings.notify_max_attempts)
 
@@ -166,12 +171,28 @@ class Container(containers.DeclarativeContainer):
     translator = providers.Singleton(Translator, default=settings.provided.default_locale)
     storage = providers.Singleton(fsm_storage, settings.provided.redis_url)
     session = providers.Singleton(bot_session, settings.provided.telegram_api_url)
+    sleep = providers.Object(asyncio.sleep)
+    """How pacing, the worker and the scheduler wait (tests give one that moves a fake clock)."""
+    send_budget = providers.Singleton(
+        InProcessBudget, clock, sleep, providers.Callable(pace, settings)
+    )
+    """Telegram's limits, shared by replies and pushes (the worker may take it as its own)."""
+    paced_session = providers.Singleton(
+        paced, session, send_budget, sleep, providers.Callable(pace, settings)
+    )
     bot = providers.Singleton(
         Bot,
         token=providers.Callable(bot_token, settings),
-        session=session,
+        session=paced_session,
         default=providers.Object(DefaultBotProperties(parse_mode="HTML")),
     )
+    push_bot = providers.Singleton(
+        PushBot,
+        token=providers.Callable(bot_token, settings),
+        session=paced_session,
+        default=providers.Object(DefaultBotProperties(parse_mode="HTML")),
+    )
+    """The same session as ``bot``: pushes are paced by the budget but retried by the worker."""
     statistics_source = providers.Singleton(SqlStatisticsSource, engine)
     get_statistics = providers.Singleton(
         GetStatistics, uow_factory, clock, workflow, statistics_source
@@ -198,9 +219,7 @@ class Container(containers.DeclarativeContainer):
     )
     in_flight = providers.Singleton(InFlight)
 
-    sleep = providers.Object(asyncio.sleep)
-    """How the worker and the scheduler wait (tests give one that moves a fake clock)."""
-    notifier = providers.Singleton(telegram_notifier, bot, translator, workflow, clock)
+    notifier = providers.Singleton(telegram_notifier, push_bot, translator, workflow, clock)
     limits = providers.Singleton(notification_limits, settings)
     delivery_worker = providers.Singleton(
         DeliveryWorker, uow_factory, notifier, clock, sleep, limits
