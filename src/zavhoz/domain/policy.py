@@ -5,8 +5,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from zavhoz.domain.errors import (
-    AlreadyTaken,
-    AlreadyYours,
     DomainError,
     NotPermitted,
     TransitionNotAllowed,
@@ -80,7 +78,7 @@ def can_view(viewer: User, request: "Request") -> bool:
     return viewer.is_executor or viewer.id == request.author or viewer.id in request.watchers
 
 
-_NOT_ADMITTED = {
+NOT_ADMITTED = {
     Action.RATE: "already_rated",
     Action.CONFIRM: "already_confirmed",
     Action.REOPEN: "reopen_window_closed",
@@ -93,12 +91,13 @@ def why_not(actor: User, action: Action, request: "Request", now: datetime) -> D
     reason = refusal(actor, action, request)
     if reason is not None:
         return NotPermitted(action.value, reason)
-    if action is Action.TAKE and request.assignee is not None and request.status.is_active:
-        return AlreadyYours() if request.assignee == actor.id else AlreadyTaken(request.assignee)
+    taken = request.taken_error(actor) if action is Action.TAKE else None
+    if taken is not None:
+        return taken
     if (request.status, action) not in TRANSITIONS:
         return TransitionNotAllowed(request.status.value, action.value)
     if not request.admits(action, actor, now):
-        return NotPermitted(action.value, _NOT_ADMITTED.get(action, "default"))
+        return NotPermitted(action.value, NOT_ADMITTED.get(action, "default"))
     return None
 
 

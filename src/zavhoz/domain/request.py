@@ -12,7 +12,7 @@ from zavhoz.domain.catalog import Category, Priority, Status
 from zavhoz.domain.errors import AlreadyTaken, AlreadyYours, NotPermitted, ValidationFailed
 from zavhoz.domain.events import EventKind, HistoryEvent, PayloadValue, SlaReached
 from zavhoz.domain.ids import RequestId, RoomCode, UserId
-from zavhoz.domain.policy import ensure_permitted
+from zavhoz.domain.policy import NOT_ADMITTED, ensure_permitted
 from zavhoz.domain.sla import SLA_TERMS, SlaCheckpoint, SlaKind
 from zavhoz.domain.users import User
 from zavhoz.domain.workflow import Action, next_status
@@ -100,10 +100,9 @@ class Request:
 
     def take(self, actor: User, now: datetime) -> None:
         ensure_permitted(actor, Action.TAKE, self)
-        if self.assignee is not None and self.status.is_active:
-            if self.assignee == actor.id:
-                raise AlreadyYours()
-            raise AlreadyTaken(self.assignee)
+        taken = self.taken_error(actor)
+        if taken is not None:
+            raise taken
         self._move(Action.TAKE)
         self._start_work(actor.id, now)
         self._record(EventKind.TAKEN, actor, now)
@@ -306,6 +305,12 @@ class Request:
             return actor.id not in self.watchers and actor.id != self.assignee
         return not (action is Action.TAKE and self.assignee is not None)
 
+    def taken_error(self, actor: User) -> AlreadyYours | AlreadyTaken | None:
+        """Why ``actor`` cannot take it: it is being worked on, by them or by someone else."""
+        if self.assignee is None or not self.status.is_active:
+            return None
+        return AlreadyYours() if self.assignee == actor.id else AlreadyTaken(self.assignee)
+
     def pull_events(self) -> list[HistoryEvent]:
         events, self.new_events = self.new_events, []
         return events
@@ -325,7 +330,7 @@ class Request:
 
     def _require_admitted(self, action: Action, actor: User, now: datetime) -> None:
         if self.status is Status.COMPLETED and not self.admits(action, actor, now):
-            raise NotPermitted(action.value, _ONCE_ONLY_REASONS[action])
+            raise NotPermitted(action.value, NOT_ADMITTED[action])
 
     def _move(self, action: Action) -> None:
         self.status = next_status(self.status, action)
@@ -376,12 +381,6 @@ class Request:
 
 
 _PRESSING = {Status.OPEN: SlaKind.RESPOND, Status.IN_PROGRESS: SlaKind.RESOLVE}
-
-_ONCE_ONLY_REASONS = {
-    Action.RATE: "already_rated",
-    Action.CONFIRM: "already_confirmed",
-    Action.REOPEN: "reopen_window_closed",
-}
 
 
 def _check_can_work(target: User) -> None:
