@@ -67,7 +67,7 @@ async def zavhoz(rounds: int, folder: Path) -> Timings:
     services = build_services(sql_uow_factory(engine), SystemClock(), WorkflowSettings())
     throttling = ThrottlingMiddleware(rate=1e9, burst=10**9)
     client, session = bot()
-    dispatcher = build_dispatcher(services, throttling=throttling, remember_users_for=10)
+    dispatcher = build_dispatcher(services, throttling=throttling)
     world = World(dispatcher, client, session)
     staff, worker = world.person(101, "Анна"), world.person(201, "Иван")
     for person in (staff, worker):

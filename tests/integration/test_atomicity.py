@@ -45,7 +45,7 @@ class OutboxFailingUnitOfWork:
 
 
 def failing_after_history(factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
-    return lambda: OutboxFailingUnitOfWork(factory())  # type: ignore[return-value]
+    return lambda *, read_only=False: OutboxFailingUnitOfWork(factory(read_only=read_only))  # type: ignore[return-value]
 
 
 async def test_a_failure_mid_use_case_leaves_nothing(uow_factory: UnitOfWorkFactory) -> None:

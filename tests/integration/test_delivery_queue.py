@@ -342,7 +342,7 @@ async def test_a_dedupe_key_is_delivered_once(uow_factory: UnitOfWorkFactory) ->
 
 async def test_memory_units_of_work_cannot_both_claim_a_message() -> None:
     db = MemoryDatabase()
-    factory: UnitOfWorkFactory = lambda: MemoryUnitOfWork(db)  # noqa: E731
+    factory: UnitOfWorkFactory = lambda *, read_only=False: MemoryUnitOfWork(db)  # noqa: E731
     await queued(factory, "a")
     async with MemoryUnitOfWork(db) as first, MemoryUnitOfWork(db) as second:
         mine = await first.deliveries.claim(T0, 10, LEASE)

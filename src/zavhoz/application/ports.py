@@ -101,6 +101,11 @@ class RequestQueries(Protocol):
     async def queue(self, query: QueueFilter, now: datetime, page: PageRequest) -> Page[Request]:
         """Most urgent first: by current deadline (none last), then by number."""
 
+    async def with_history(
+        self, request_id: RequestId
+    ) -> tuple[Request, list[HistoryEvent]] | None:
+        """The request and its whole history (oldest first), read as one consistent answer."""
+
     async def open_at(self, location: str, room_code: RoomCode | None) -> list[Request]:
         """Active requests at a place: of the room, or typed as the same place
         (``domain.rooms.place_key``: «Каб. 305», «кабинет 305» and «305» are one)."""
@@ -137,7 +142,8 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self) -> UnitOfWork: ...
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+        """A unit of work; a ``read_only`` one never holds writers up and must not commit."""
 
 
 class Remembered(Protocol):

@@ -66,7 +66,7 @@ def _db(arguments: argparse.Namespace) -> int:
 
 async def dead_letter_lines(uow_factory: UnitOfWorkFactory, limit: int) -> list[str]:
     """Dead messages, newest first, one line each: id, when, to whom, what, and why."""
-    async with uow_factory() as uow:
+    async with uow_factory(read_only=True) as uow:
         letters = await uow.deliveries.dead_letters(limit)
     return [_dead_line(letter) for letter in letters]
 

@@ -84,7 +84,7 @@ def _import(arguments: argparse.Namespace) -> int:
 
 
 async def all_rooms(uow_factory: UnitOfWorkFactory) -> list[Room]:
-    async with uow_factory() as uow:
+    async with uow_factory(read_only=True) as uow:
         return await uow.rooms.all()
 
 
@@ -145,7 +145,7 @@ async def ask_telegram_username(container: "Container") -> str:
 
 async def rooms_to_print(uow_factory: UnitOfWorkFactory, codes: Sequence[str]) -> list[Room]:
     """The rooms named by ``codes`` (in that order), or every room when none are named."""
-    async with uow_factory() as uow:
+    async with uow_factory(read_only=True) as uow:
         if not codes:
             return await uow.rooms.all()
         rooms = []

@@ -36,7 +36,7 @@ ACTIONS: dict[str, tuple[Pick, str, str]] = {
 async def all_users(uow_factory: UnitOfWorkFactory, state: UserState | None) -> list[User]:
     """Every user (in ``state``, if given), page by page as the repository orders them."""
     people: list[User] = []
-    async with uow_factory() as uow:
+    async with uow_factory(read_only=True) as uow:
         offset = 0
         while True:
             page = await uow.users.page_by_state(state, PageRequest(offset, MAX_PAGE_SIZE))

@@ -22,6 +22,7 @@ from zavhoz.adapters.clock import SystemClock
 from zavhoz.adapters.notifications import DeliveryWorker, Limits, Scheduler
 from zavhoz.adapters.notifications.lifecycle import Sleep
 from zavhoz.adapters.observability import metered_uow_factory
+from zavhoz.adapters.persistence.cache import Memo
 from zavhoz.adapters.persistence.sqlalchemy import create_engine, sql_uow_factory
 from zavhoz.adapters.persistence.sqlalchemy.export import SqlExportSource
 from zavhoz.adapters.persistence.sqlalchemy.remembered import SqlRemembered
@@ -70,9 +71,6 @@ class MissingToken(StartupError):
 
 BOT_USERNAME = "bot_username"
 """Where each start remembers the bot's username, so `zavhoz qr` needs no ``--bot`` after it."""
-
-REMEMBER_USERS_FOR = 3.0
-"""Seconds an active person is trusted without a registration transaction (the core re-checks)."""
 
 
 REDIS_TIMEOUT = 2.0
@@ -159,7 +157,9 @@ class Container(containers.DeclarativeContainer):
 
     engine = providers.Singleton(create_engine, settings.provided.database_url)
     metrics = providers.Singleton(build_metrics, settings)
-    storage_uow_factory = providers.Singleton(sql_uow_factory, engine)
+    memo = providers.Singleton(Memo, settings.provided.cache_seconds)
+    """People, rooms and recent places between units of work (forgotten when they change)."""
+    storage_uow_factory = providers.Singleton(sql_uow_factory, engine, memo)
     uow_factory = providers.Singleton(metered_uow_factory, storage_uow_factory, metrics)
     clock = providers.Singleton(SystemClock)
     workflow = providers.Singleton(workflow_settings, settings)
@@ -213,7 +213,6 @@ class Container(containers.DeclarativeContainer):
         translator,
         storage,
         isolation=isolation,
-        remember_users_for=REMEMBER_USERS_FOR,
         update_metrics=providers.Singleton(update_metrics_middleware, metrics),
         reports=reports,
     )

@@ -89,6 +89,7 @@ class Settings(BaseSettings):
     notify_rate: float = Field(default=25.0, gt=0, le=1000)
     notify_max_attempts: int = Field(default=12, ge=1, le=100)
     sla_scan_seconds: int = Field(default=60, ge=1, le=86400)
+    cache_seconds: float = Field(default=60.0, ge=0, le=3600)
     digest_time: time = time(8)
     run_worker: bool = True
 

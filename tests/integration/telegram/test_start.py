@@ -95,7 +95,7 @@ async def test_remembered_people_are_still_refused_by_the_core(
 ) -> None:
     session = RecordingSession()
     bot = Bot("42:TEST", session=session, default=DefaultBotProperties(parse_mode="HTML"))
-    world = World(build_dispatcher(services, remember_users_for=60), bot, session)
+    world = World(build_dispatcher(services), bot, session)
     anna = world.person(101)
     await anna.send("/start")
     calls = len(session.calls)

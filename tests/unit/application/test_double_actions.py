@@ -32,7 +32,7 @@ def racing(db: MemoryDatabase, rivals: list[Rival]) -> UnitOfWorkFactory:
                 await rivals.pop(0)()
             await super().commit()
 
-    return lambda: RacingUnitOfWork(db)
+    return lambda *, read_only=False: RacingUnitOfWork(db)
 
 
 def take(rid: RequestId, actor: int) -> TakeRequestCommand:

@@ -283,4 +283,4 @@ def _bind_request(touched: Iterable[RequestId]) -> None:
 
 def metered_uow_factory(uow_factory: UnitOfWorkFactory, metrics: Metrics) -> UnitOfWorkFactory:
     """Every unit of work from ``uow_factory``, counted into ``metrics``."""
-    return lambda: MeteredUnitOfWork(uow_factory(), metrics)
+    return lambda *, read_only=False: MeteredUnitOfWork(uow_factory(read_only=read_only), metrics)

@@ -186,7 +186,7 @@ class GaugeRefresher:
     async def _refresh(self) -> None:
         now = self._clock.now()
         counts: dict[tuple[str, str], int] = {}
-        async with self._uow_factory() as uow:
+        async with self._uow_factory(read_only=True) as uow:
             backlog = await uow.deliveries.backlog(now)
             for status in sorted(ACTIVE_STATUSES):
                 for priority in Priority:

@@ -55,13 +55,11 @@ def build_dispatcher(
     storage: BaseStorage | None = None,
     throttling: ThrottlingMiddleware | None = None,
     isolation: BaseEventIsolation | None = None,
-    remember_users_for: float = 0.0,
     reports: ReportServices | None = None,
     update_metrics: UpdateMetricsMiddleware | None = None,
 ) -> Dispatcher:
     """Handle one person's updates one at a time (``isolation``; Redis-backed across processes).
 
-    ``remember_users_for`` seconds spare a registration transaction per update (UserMiddleware).
     aiogram's FSM middleware (the person's lock and state) goes inside the guard and the
     metrics, so a failing storage (Redis down) ends in an apology and counts as an error.
     """
@@ -76,7 +74,7 @@ def build_dispatcher(
     if update_metrics is not None:
         dispatcher.update.outer_middleware(update_metrics)  # inside the guard: sees errors
     dispatcher.update.outer_middleware(dispatcher.fsm)
-    dispatcher.update.outer_middleware(UserMiddleware(services, translator, remember_users_for))
+    dispatcher.update.outer_middleware(UserMiddleware(services, translator))
     dispatcher.update.outer_middleware(throttling or ThrottlingMiddleware())
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     for observer in (dispatcher.message, dispatcher.callback_query):

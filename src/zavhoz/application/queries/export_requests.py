@@ -60,7 +60,7 @@ class ExportRequests:
     ) -> AsyncIterator[ExportLine]:
         """Check the actor now, then stream the lines as they are read."""
         if actor_id is not None:
-            async with self._uow_factory() as uow:
+            async with self._uow_factory(read_only=True) as uow:
                 actor = await load_viewer(uow, actor_id)
             if not actor.is_admin:
                 raise NotPermitted("export", "admins_only")

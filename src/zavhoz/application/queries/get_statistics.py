@@ -45,7 +45,7 @@ class GetStatistics(Service):
         """Raise ``NotPermitted`` unless ``actor_id`` may see statistics (before offering them)."""
         if actor_id is None:
             return
-        async with self._uow_factory() as uow:
+        async with self._reading() as uow:
             viewer = await load_viewer(uow, actor_id)
         if not viewer.is_admin:
             raise NotPermitted("view_statistics", "admins_only")

@@ -7,5 +7,5 @@ class GetUser(Service):
     """A person by id, or ``None``: for names on cards and in messages."""
 
     async def __call__(self, user_id: UserId) -> User | None:
-        async with self._uow_factory() as uow:
+        async with self._reading() as uow:
             return await uow.users.get(user_id)

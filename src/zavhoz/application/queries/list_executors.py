@@ -15,7 +15,7 @@ class ListExecutors(Service):
     """Active executors and admins with their current load, least busy first (for assigning)."""
 
     async def __call__(self) -> list[Worker]:
-        async with self._uow_factory() as uow:
+        async with self._reading() as uow:
             people = await uow.users.with_role([Role.EXECUTOR, Role.ADMIN])
             load = await uow.queries.workload()
         workers = [Worker(person, load.get(person.id, 0)) for person in people]

@@ -7,11 +7,11 @@ class ListRooms(Service):
     """The room registry, by code."""
 
     async def __call__(self) -> list[Room]:
-        async with self._uow_factory() as uow:
+        async with self._reading() as uow:
             return await uow.rooms.all()
 
 
 class GetRoom(Service):
     async def __call__(self, code: RoomCode) -> Room | None:
-        async with self._uow_factory() as uow:
+        async with self._reading() as uow:
             return await uow.rooms.get(code)

@@ -12,7 +12,7 @@ class ListUsers(Service):
     async def __call__(
         self, viewer_id: UserId, page: PageRequest, state: UserState | None = None
     ) -> Page[User]:
-        async with self._uow_factory() as uow:
+        async with self._reading() as uow:
             viewer = await load_viewer(uow, viewer_id)
             if not viewer.is_admin:
                 raise NotPermitted("manage_users", "admins_only")

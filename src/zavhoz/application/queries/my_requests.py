@@ -13,6 +13,6 @@ class GetMyRequests(Service):
         self, viewer_id: UserId, page: PageRequest, *, active_only: bool = False
     ) -> Page[Request]:
         statuses = ACTIVE_STATUSES if active_only else frozenset(Status)
-        async with self._uow_factory() as uow:
+        async with self._reading() as uow:
             viewer = await load_viewer(uow, viewer_id)
             return await uow.queries.by_author(viewer.id, statuses, page)

@@ -8,5 +8,5 @@ class GetOpenRequestsAt(Service):
     """Active requests at a place, for the "Уже сообщили?" hint of a room's QR code."""
 
     async def __call__(self, location: str, room_code: RoomCode | None = None) -> list[Request]:
-        async with self._uow_factory() as uow:
+        async with self._reading() as uow:
             return await uow.queries.open_at(normalize(location), room_code)

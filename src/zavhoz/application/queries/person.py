@@ -9,7 +9,7 @@ from zavhoz.domain.users import User
 
 class GetPerson(Service):
     async def __call__(self, viewer_id: UserId, person_id: UserId) -> User:
-        async with self._uow_factory() as uow:
+        async with self._reading() as uow:
             viewer = await load_viewer(uow, viewer_id)
             if not viewer.is_admin:
                 raise NotPermitted("manage_users", "admins_only")

@@ -21,7 +21,7 @@ class GetQueue(Service):
         overdue: bool = False,
     ) -> Page[Request]:
         now = self._clock.now()
-        async with self._uow_factory() as uow:
+        async with self._reading() as uow:
             viewer = await load_viewer(uow, viewer_id, executors_only=True)
             narrowed = attrs.evolve(
                 query,

@@ -8,5 +8,5 @@ class GetRecentLocations(Service):
     """The places the user reported most recently, for the wizard's first step."""
 
     async def __call__(self, user_id: UserId, limit: int = RECENT) -> list[str]:
-        async with self._uow_factory() as uow:
+        async with self._reading() as uow:
             return await uow.queries.recent_locations(user_id, limit)

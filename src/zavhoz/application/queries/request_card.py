@@ -7,9 +7,8 @@ import attrs
 
 from zavhoz.application.ports import UnitOfWork
 from zavhoz.application.queries._viewer import load_viewer
-from zavhoz.application.transaction import load_request
 from zavhoz.application.use_cases._service import Service
-from zavhoz.domain.errors import DomainError, NotPermitted
+from zavhoz.domain.errors import DomainError, NotFound, NotPermitted
 from zavhoz.domain.events import HistoryEvent
 from zavhoz.domain.ids import RequestId, UserId
 from zavhoz.domain.policy import can_view, refusals
@@ -43,14 +42,15 @@ class RequestCard:
 class GetRequestCard(Service):
     async def __call__(self, viewer_id: UserId, request_id: RequestId) -> RequestCard:
         now = self._clock.now()
-        async with self._uow_factory() as uow:
+        async with self._reading() as uow:
             viewer = await load_viewer(uow, viewer_id)
-            request = await load_request(uow, request_id)
+            found = await uow.queries.with_history(request_id)
+            if found is None:
+                raise NotFound("request", str(request_id))
+            request, events = found
             if not can_view(viewer, request):
                 raise NotPermitted("view", "not_a_participant")
-            history = tuple(
-                e for e in await uow.history.of(request.id) if _visible(e, viewer, request)
-            )
+            history = tuple(e for e in events if _visible(e, viewer, request))
             names = await _names(
                 uow, [request.author, request.assignee, *(e.actor for e in history)]
             )

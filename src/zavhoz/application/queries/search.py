@@ -11,7 +11,7 @@ class SearchRequests(Service):
     """By number (``142``, ``#142``, ``№142``) or by every word in location or description."""
 
     async def __call__(self, viewer_id: UserId, text: str, page: PageRequest) -> Page[Request]:
-        async with self._uow_factory() as uow:
+        async with self._reading() as uow:
             await load_viewer(uow, viewer_id, executors_only=True)
             number = parse_number(text)
             if number is not None:

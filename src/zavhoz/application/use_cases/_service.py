@@ -1,4 +1,4 @@
-from zavhoz.application.ports import Clock, UnitOfWorkFactory
+from zavhoz.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from zavhoz.application.settings import WorkflowSettings
 
 
@@ -11,3 +11,7 @@ class Service:
         self._uow_factory = uow_factory
         self._clock = clock
         self._settings = settings
+
+    def _reading(self) -> UnitOfWork:
+        """A unit of work for queries: it reads without waiting for writers."""
+        return self._uow_factory(read_only=True)

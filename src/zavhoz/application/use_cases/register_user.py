@@ -34,9 +34,9 @@ class RegisterUser(Service):
     async def _register(self, uow: UnitOfWork, command: RegisterUserCommand) -> Registration:
         user = await uow.users.get(command.user_id)
         if user is not None:
-            before = attrs.astuple(user)
+            before = _profile(user)
             self._refresh(user, command)
-            if attrs.astuple(user) != before:
+            if _profile(user) != before:
                 await uow.users.save(user)
             return Registration(user, is_new=False)
         user = self._newcomer(command)
@@ -70,3 +70,8 @@ class RegisterUser(Service):
         await uow.outbox.add(
             messages_to(admins, "registration_pending", params, prefix, self._clock.now())
         )
+
+
+def _profile(user: User) -> tuple[object, ...]:
+    """What a contact refreshes (the rest of a person changes only by someone's decision)."""
+    return user.name, user.username, user.language, user.reachable

@@ -33,7 +33,7 @@ class ScanSla(Service):
 
     async def __call__(self) -> list[SlaAlert]:
         now = self._clock.now()
-        async with self._uow_factory() as uow:
+        async with self._reading() as uow:
             due = [r.id for r in await uow.requests.due_for_sla(now, BATCH)]
         alerts: list[SlaAlert] = []
         for request_id in due:

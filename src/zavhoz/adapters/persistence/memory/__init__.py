@@ -3,7 +3,7 @@
 Ship-quality fakes for tests and for developers trying a use case in isolation::
 
     db = MemoryDatabase()
-    take = TakeRequest(lambda: MemoryUnitOfWork(db), FakeClock(), WorkflowSettings())
+    take = TakeRequest(memory_uow_factory(db), FakeClock(), WorkflowSettings())
 """
 
 from zavhoz.adapters.persistence.memory.database import MemoryDatabase

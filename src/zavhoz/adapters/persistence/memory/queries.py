@@ -7,7 +7,8 @@ from zavhoz.application.filters import QueueFilter
 from zavhoz.application.paging import Page, PageRequest
 from zavhoz.application.ports import DigestCounts, RequestQueries
 from zavhoz.domain.catalog import Status
-from zavhoz.domain.ids import RoomCode, UserId
+from zavhoz.domain.events import HistoryEvent
+from zavhoz.domain.ids import RequestId, RoomCode, UserId
 from zavhoz.domain.request import Request
 from zavhoz.domain.rooms import place_key
 
@@ -29,6 +30,14 @@ class MemoryRequestQueries(RequestQueries):
     async def queue(self, query: QueueFilter, now: datetime, page: PageRequest) -> Page[Request]:
         found = self._where(lambda r: _matches(r, query))
         return _page(sorted(found, key=_urgency), page)
+
+    async def with_history(
+        self, request_id: RequestId
+    ) -> tuple[Request, list[HistoryEvent]] | None:
+        request = self._db.requests.get(request_id)
+        if request is None:
+            return None
+        return deepcopy(request), list(self._db.history.get(request_id, []))
 
     async def open_at(self, location: str, room_code: RoomCode | None) -> list[Request]:
         place = place_key(location)

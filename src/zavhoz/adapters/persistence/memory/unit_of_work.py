@@ -48,4 +48,5 @@ class MemoryUnitOfWork(UnitOfWork):
 
 
 def memory_uow_factory(db: MemoryDatabase) -> UnitOfWorkFactory:
-    return lambda: MemoryUnitOfWork(db)
+    """Read-only or not, a unit of work on ``db`` (memory has no write lock to spare)."""
+    return lambda *, read_only=False: MemoryUnitOfWork(db)

@@ -8,6 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 DEFAULT_URL = "sqlite+aiosqlite:///./zavhoz.db"
 BUSY_TIMEOUT_MS = 5000
+READ_ONLY = "zavhoz_read_only"
+"""Execution option of SQLite connections that only read: no BEGIN, each statement on its own."""
 
 POSTGRES_POOL: dict[str, Any] = {
     "pool_size": 20,  # 100 people at once hold a connection ~1 ms each: 20 never queue for long
@@ -46,7 +48,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _: object) -> None:
     cursor.close()
 
 
+def reading(engine: AsyncEngine) -> AsyncEngine:
+    """The same pool for queries, in autocommit: a read neither waits for nor holds up a writer."""
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(**{READ_ONLY: True})
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
 def _begin_immediate(connection: Connection) -> None:
     # Writers queue up at BEGIN instead of failing when a read snapshot turns stale,
     # so two people pressing "take" at once are served one after the other.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    if not connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -4,8 +4,6 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import RowMapping
-
 from zavhoz.application.messages import OutboxMessage
 from zavhoz.domain.attachments import Attachment, AttachmentKind
 from zavhoz.domain.catalog import Category, Priority, Status
@@ -16,7 +14,7 @@ from zavhoz.domain.rooms import Room
 from zavhoz.domain.sla import SlaCheckpoint, SlaKind, SlaLevel
 from zavhoz.domain.users import Role, User, UserState
 
-Row = RowMapping
+Row = Mapping[Any, Any]
 
 NO_DEADLINE = datetime(9999, 12, 31, tzinfo=UTC)
 """Sorts after every real deadline, so the queue orders by one indexed column."""

@@ -7,12 +7,13 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zavhoz.adapters.persistence.sqlalchemy import mappers
-from zavhoz.adapters.persistence.sqlalchemy.tables import ACTIVE_SQL, requests
+from zavhoz.adapters.persistence.sqlalchemy.tables import ACTIVE_SQL, history, requests
 from zavhoz.application.filters import QueueFilter
 from zavhoz.application.paging import Page, PageRequest
 from zavhoz.application.ports import DigestCounts, RequestQueries
 from zavhoz.domain.catalog import ACTIVE_STATUSES, Status
-from zavhoz.domain.ids import RoomCode, UserId
+from zavhoz.domain.events import HistoryEvent
+from zavhoz.domain.ids import RequestId, RoomCode, UserId
 from zavhoz.domain.request import Request
 from zavhoz.domain.rooms import place_key, room_number
 
@@ -20,6 +21,8 @@ _ACTIVE = [s.value for s in ACTIVE_STATUSES]
 # A bare text clause: a Boolean-typed column would render as `... = 1` on SQLite and miss the index.
 ACTIVE_PREDICATE = cast("ColumnElement[bool]", text(ACTIVE_SQL))
 _WORKING = [Status.IN_PROGRESS.value, Status.ON_HOLD.value]
+EVENT = "event_"
+"""Prefix of the history columns joined to a request's."""
 
 
 def _escape_like(word: str) -> str:
@@ -43,6 +46,10 @@ def _queue_conditions(query: QueueFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def _event(row: Any) -> HistoryEvent:
+    return mappers.event_from_row({c.name: row[f"{EVENT}{c.name}"] for c in history.c})
+
+
 class SqlRequestQueries(RequestQueries):
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -58,6 +65,24 @@ class SqlRequestQueries(RequestQueries):
     async def queue(self, query: QueueFilter, now: datetime, page: PageRequest) -> Page[Request]:
         order = [requests.c.urgency, requests.c.id]
         return await self._page(and_(*_queue_conditions(query)), order, page)
+
+    async def with_history(
+        self, request_id: RequestId
+    ) -> tuple[Request, list[HistoryEvent]] | None:
+        """One statement: the request's columns ride along on each of its history rows."""
+        events = [c.label(f"{EVENT}{c.name}") for c in history.c]
+        query = (
+            select(requests, *events)
+            .outerjoin(history, history.c.request_id == requests.c.id)
+            .where(requests.c.id == request_id)
+            .order_by(history.c.id)
+        )
+        rows = (await self._session.execute(query)).mappings().all()
+        if not rows:
+            return None
+        return mappers.request_from_row(rows[0]), [
+            _event(row) for row in rows if row[f"{EVENT}id"] is not None
+        ]
 
     async def open_at(self, location: str, room_code: RoomCode | None) -> list[Request]:
         """The active requests of the room or typed as its place (``place_key``): SQL narrows

@@ -82,9 +82,8 @@ class SqlRequestRepository(_Sql, RequestRepository):
     async def add(self, request: Request) -> None:
         row = mappers.request_to_row(request)
         statement = insert(tables.requests).values(row).returning(tables.requests.c.id)
-        try:
-            async with self._session.begin_nested():
-                number = (await self._session.execute(statement)).scalar_one()
+        try:  # the whole unit of work is retried, so no savepoint is needed
+            number = (await self._session.execute(statement)).scalar_one()
         except IntegrityError as error:
             raise ConcurrentUpdate(
                 "request", f"idempotency key {request.idempotency_key}"

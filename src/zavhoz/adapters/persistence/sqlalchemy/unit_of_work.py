@@ -3,7 +3,16 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from zavhoz.adapters.persistence.cache import (
+    CachedQueries,
+    CachedRequests,
+    CachedRooms,
+    CachedUsers,
+    Changes,
+    Memo,
+)
 from zavhoz.adapters.persistence.sqlalchemy.deliveries import SqlDeliveryQueue
+from zavhoz.adapters.persistence.sqlalchemy.engine import reading
 from zavhoz.adapters.persistence.sqlalchemy.queries import SqlRequestQueries
 from zavhoz.adapters.persistence.sqlalchemy.repositories import (
     SqlHistoryRepository,
@@ -14,22 +23,29 @@ from zavhoz.adapters.persistence.sqlalchemy.repositories import (
 )
 from zavhoz.application.ports import UnitOfWork, UnitOfWorkFactory
 
+Sessions = async_sessionmaker[AsyncSession]
+
 
 class SqlUnitOfWork(UnitOfWork):
-    """One session and one transaction per ``async with``; rolled back unless committed."""
+    """One session and one transaction per ``async with``; rolled back unless committed.
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        self._sessions = sessions
+    The session touches the database only when a statement is run: a unit of work that finds
+    everything in ``memo`` costs no statement at all.
+    """
+
+    def __init__(self, sessions: Sessions, memo: Memo) -> None:
+        self._sessions, self._memo = sessions, memo
 
     async def __aenter__(self) -> Self:
-        self._session = self._sessions()
-        self.users = SqlUserRepository(self._session)
-        self.requests = SqlRequestRepository(self._session)
-        self.history = SqlHistoryRepository(self._session)
-        self.rooms = SqlRoomRepository(self._session)
-        self.outbox = SqlOutbox(self._session)
-        self.deliveries = SqlDeliveryQueue(self._session)
-        self.queries = SqlRequestQueries(self._session)
+        self._session, self._changes = self._sessions(), Changes()
+        session, memo, changes = self._session, self._memo, self._changes
+        self.users = CachedUsers(SqlUserRepository(session), memo, changes)
+        self.requests = CachedRequests(SqlRequestRepository(session), changes)
+        self.history = SqlHistoryRepository(session)
+        self.rooms = CachedRooms(SqlRoomRepository(session), memo, changes)
+        self.outbox = SqlOutbox(session)
+        self.deliveries = SqlDeliveryQueue(session)
+        self.queries = CachedQueries(SqlRequestQueries(session), memo, changes)
         return self
 
     async def __aexit__(
@@ -38,13 +54,23 @@ class SqlUnitOfWork(UnitOfWork):
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        await self._session.rollback()
-        await self._session.close()
+        if self._session.in_transaction():  # else no statement ran: nothing to end
+            await self._session.rollback()
+            await self._session.close()
 
     async def commit(self) -> None:
-        await self._session.commit()
+        if self._session.in_transaction():
+            await self._session.commit()
+        self._changes.committed(self._memo)
 
 
-def sql_uow_factory(engine: AsyncEngine) -> UnitOfWorkFactory:
-    sessions = async_sessionmaker(engine, expire_on_commit=False)
-    return lambda: SqlUnitOfWork(sessions)
+def sql_uow_factory(engine: AsyncEngine, memo: Memo | None = None) -> UnitOfWorkFactory:
+    """Units of work on ``engine``; read-only ones run in autocommit (see ``engine.reading``)."""
+    writing = async_sessionmaker(engine, expire_on_commit=False)
+    queries = async_sessionmaker(reading(engine), expire_on_commit=False)
+    kept = memo or Memo()
+
+    def unit_of_work(*, read_only: bool = False) -> UnitOfWork:
+        return SqlUnitOfWork(queries if read_only else writing, kept)
+
+    return unit_of_work

@@ -25,24 +25,18 @@ QUIET = 3600.0
 
 
 class UserMiddleware(BaseMiddleware):
-    """Active people are remembered for ``memory`` seconds, saving a transaction per update.
-
-    Safe because every use case and query checks the person again: a block refuses their actions
-    at once; only the refusal *screen* may wait until the memory of them expires.
-    """
+    """The person as the core knows them now (from its cache: no statement while unchanged)."""
 
     def __init__(
         self,
         services: Services,
         translator: Translator,
-        memory: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
         quiet: float = QUIET,
     ) -> None:
         self._services = services
         self._translator = translator
-        self._memory, self._clock, self._quiet = memory, clock, quiet
-        self._seen: dict[tuple[int, str, str | None, str | None], tuple[float, User]] = {}
+        self._clock, self._quiet = clock, quiet
         self._refused: dict[int, float] = {}
         """Blocked people told lately, with when they may be told again (as many as are blocked)."""
 
@@ -50,7 +44,7 @@ class UserMiddleware(BaseMiddleware):
         sender: TelegramUser | None = data.get("event_from_user")
         if sender is None or sender.is_bot:
             return None
-        user = await self._who(sender)
+        user = (await self._services.register_user(_registration(sender))).user
         data.update(user=user, services=self._services)
         data["t"] = texts = self._translator.for_language(user.language)
         if user.state is UserState.ACTIVE:
@@ -76,16 +70,6 @@ class UserMiddleware(BaseMiddleware):
             return False
         self._refused[user.id] = now + self._quiet
         return True
-
-    async def _who(self, sender: TelegramUser) -> User:
-        key = (sender.id, sender.full_name, sender.username, sender.language_code)
-        remembered = self._seen.get(key)
-        if remembered is not None and remembered[0] > self._clock():
-            return remembered[1]
-        user = (await self._services.register_user(_registration(sender))).user
-        if user.state is UserState.ACTIVE:
-            self._seen[key] = (self._clock() + self._memory, user)
-        return user
 
 
 def _registration(sender: TelegramUser) -> RegisterUserCommand:

@@ -1,0 +1,233 @@
+"""Slow-changing facts kept in memory between units of work: people, rooms, recent places.
+
+Nearly every update needs the person who sent it; few change them. A unit of work that changes
+a fact forgets it when it commits, so this process never sees it stale. Entries also expire after
+``ttl`` seconds: a change made by another process (the command line, a second bot) is seen within
+that time.
+"""
+
+import time
+from collections.abc import Awaitable, Callable, Hashable, Iterable
+from copy import copy
+from datetime import datetime
+from typing import Any, TypeVar
+
+from zavhoz.application.filters import QueueFilter
+from zavhoz.application.paging import Page, PageRequest
+from zavhoz.application.ports import (
+    DigestCounts,
+    RequestQueries,
+    RequestRepository,
+    RoomRepository,
+    UserRepository,
+)
+from zavhoz.domain.catalog import Status
+from zavhoz.domain.events import HistoryEvent
+from zavhoz.domain.ids import RequestId, RoomCode, UserId
+from zavhoz.domain.request import Request
+from zavhoz.domain.rooms import Room
+from zavhoz.domain.users import Role, User, UserState
+
+T = TypeVar("T")
+Amendment = Callable[[Any, Any], Any]
+"""From an entry's key and value to its new value."""
+TTL = 60.0
+"""Seconds a fact is trusted when nothing in this process changed it."""
+
+USER, ROLES, ROOMS = "user", "roles", "rooms"
+EVERY = None
+"""A key standing for the whole family (``forget(ROLES, EVERY)``)."""
+
+
+def places_of(author: UserId) -> str:
+    """The family of one person's recent places (one entry per list length asked for)."""
+    return f"places:{author}"
+
+
+class Memo:
+    """Families of remembered values; a read that began before a change is never kept."""
+
+    def __init__(self, ttl: float = TTL, clock: Callable[[], float] = time.monotonic) -> None:
+        self._ttl, self._clock = ttl, clock
+        self._families: dict[str, dict[Hashable, tuple[float, Any]]] = {}
+        self._generation = 0
+
+    async def through(self, family: str, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+        """The remembered value, or what ``load`` reads (kept unless a change came meanwhile)."""
+        entries = self._families.setdefault(family, {})
+        found = entries.get(key)
+        if found is not None and found[0] > self._clock():
+            return found[1]  # type: ignore[no-any-return]
+        generation = self._generation
+        value = await load()
+        if generation == self._generation:
+            entries[key] = (self._clock() + self._ttl, value)
+        return value
+
+    def forget(self, changed: Iterable[tuple[str, Hashable]]) -> None:
+        for family, key in changed:
+            entries = self._families.get(family, {})
+            entries.clear() if key is EVERY else entries.pop(key, None)
+        self._generation += 1
+
+    def amend(self, family: str, change: Amendment) -> None:
+        """Change every entry of ``family`` in place, as the database has just changed it."""
+        entries = self._families.get(family, {})
+        for key, (until, value) in entries.items():
+            entries[key] = (until, change(key, value))
+        self._generation += 1
+
+
+class Changes:
+    """What one unit of work changed: read from the database, not the memo, until forgotten."""
+
+    def __init__(self) -> None:
+        self._changed: set[tuple[str, Hashable]] = set()
+        self._amended: list[tuple[str, Amendment]] = []
+
+    def note(self, family: str, key: Hashable = EVERY) -> None:
+        self._changed.add((family, key))
+
+    def touches(self, family: str, key: Hashable = EVERY) -> bool:
+        return (family, EVERY) in self._changed or (
+            key is not EVERY and (family, key) in self._changed
+        )
+
+    def amends(self, family: str) -> bool:
+        return any(amended == family for amended, _ in self._amended)
+
+    def any_in(self, family: str) -> bool:
+        return any(changed == family for changed, _ in self._changed)
+
+    def amend(self, family: str, change: Amendment) -> None:
+        self._amended.append((family, change))
+
+    def committed(self, memo: Memo) -> None:
+        if self._changed:
+            memo.forget(self._changed)
+        for family, change in self._amended:
+            memo.amend(family, change)
+        self._changed.clear()
+        self._amended.clear()
+
+
+class CachedUsers(UserRepository):
+    """People by id and by role; copies are handed out, so a change never reaches the memo."""
+
+    def __init__(self, inner: UserRepository, memo: Memo, changes: Changes) -> None:
+        self._inner, self._memo, self._changes = inner, memo, changes
+
+    async def get(self, user_id: UserId) -> User | None:
+        if self._changes.touches(USER, user_id):
+            return await self._inner.get(user_id)
+        found = await self._memo.through(USER, user_id, lambda: self._inner.get(user_id))
+        return copy(found) if found is not None else None
+
+    async def add(self, user: User) -> None:
+        await self._inner.add(user)
+        self._changed(user)
+
+    async def save(self, user: User) -> None:
+        await self._inner.save(user)
+        self._changed(user)
+
+    async def with_role(self, roles: Iterable[Role]) -> list[User]:
+        wanted = frozenset(roles)
+        if self._changes.any_in(USER):
+            return await self._inner.with_role(wanted)
+        found = await self._memo.through(ROLES, wanted, lambda: self._inner.with_role(wanted))
+        return [copy(user) for user in found]
+
+    async def page_by_state(self, state: UserState | None, page: PageRequest) -> Page[User]:
+        return await self._inner.page_by_state(state, page)
+
+    def _changed(self, user: User) -> None:
+        self._changes.note(USER, user.id)
+        self._changes.note(ROLES)
+
+
+class CachedRooms(RoomRepository):
+    """Every room at once: a school has hundreds, and the wizard looks one up at every step."""
+
+    def __init__(self, inner: RoomRepository, memo: Memo, changes: Changes) -> None:
+        self._inner, self._memo, self._changes = inner, memo, changes
+
+    async def get(self, code: RoomCode) -> Room | None:
+        if self._changes.touches(ROOMS):
+            return await self._inner.get(code)
+        return next((room for room in await self.all() if room.code == code), None)
+
+    async def upsert(self, room: Room) -> None:
+        await self._inner.upsert(room)
+        self._changes.note(ROOMS)
+
+    async def all(self) -> list[Room]:
+        if self._changes.touches(ROOMS):
+            return await self._inner.all()
+        return list(await self._memo.through(ROOMS, EVERY, self._inner.all))
+
+
+class CachedRequests(RequestRepository):
+    """Requests are never cached; a new one changes its author's recent places."""
+
+    def __init__(self, inner: RequestRepository, changes: Changes) -> None:
+        self._inner, self._changes = inner, changes
+
+    async def get(self, request_id: RequestId) -> Request | None:
+        return await self._inner.get(request_id)
+
+    async def add(self, request: Request) -> None:
+        await self._inner.add(request)
+        place = request.location
+        self._changes.amend(
+            places_of(request.author), lambda limit, kept: _first(place, kept, limit)
+        )
+
+    async def save(self, request: Request) -> None:
+        await self._inner.save(request)
+
+    async def by_idempotency_key(self, author: UserId, key: str) -> Request | None:
+        return await self._inner.by_idempotency_key(author, key)
+
+    async def due_for_sla(self, now: datetime, limit: int) -> list[Request]:
+        return await self._inner.due_for_sla(now, limit)
+
+
+def _first(place: str, places: list[str], limit: int) -> list[str]:
+    return list(dict.fromkeys([place, *places]))[:limit]
+
+
+class CachedQueries(RequestQueries):
+    """Only a person's recent places are remembered: the wizard offers them at every start."""
+
+    def __init__(self, inner: RequestQueries, memo: Memo, changes: Changes) -> None:
+        self._inner, self._memo, self._changes = inner, memo, changes
+
+    async def recent_locations(self, author: UserId, limit: int) -> list[str]:
+        family = places_of(author)
+        if self._changes.amends(family):
+            return await self._inner.recent_locations(author, limit)
+        load = lambda: self._inner.recent_locations(author, limit)  # noqa: E731
+        return list(await self._memo.through(family, limit, load))
+
+    async def by_author(
+        self, author: UserId, statuses: frozenset[Status], page: PageRequest
+    ) -> Page[Request]:
+        return await self._inner.by_author(author, statuses, page)
+
+    async def queue(self, query: QueueFilter, now: datetime, page: PageRequest) -> Page[Request]:
+        return await self._inner.queue(query, now, page)
+
+    async def with_history(
+        self, request_id: RequestId
+    ) -> tuple[Request, list[HistoryEvent]] | None:
+        return await self._inner.with_history(request_id)
+
+    async def open_at(self, location: str, room_code: RoomCode | None) -> list[Request]:
+        return await self._inner.open_at(location, room_code)
+
+    async def workload(self) -> dict[UserId, int]:
+        return await self._inner.workload()
+
+    async def digest(self, since: datetime, until: datetime, now: datetime) -> DigestCounts:
+        return await self._inner.digest(since, until, now)

@@ -1,0 +1,163 @@
+"""The memo of people, rooms and recent places: fewer statements, never a stale answer here."""
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.integration.test_persistence_contract import draft, seed_people, store
+from tests.unit.builders import user
+from zavhoz.adapters.persistence.cache import Memo
+from zavhoz.adapters.persistence.sqlalchemy import sql_uow_factory
+from zavhoz.application.ports import UnitOfWorkFactory
+from zavhoz.domain.ids import RoomCode, UserId
+from zavhoz.domain.rooms import Room
+from zavhoz.domain.users import Role
+
+ANNA, IVAN = user(1), user(2, Role.EXECUTOR)
+
+
+class Statements:
+    """What the engine sends to the database, first words only."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.sent: list[str] = []
+        event.listen(engine.sync_engine, "before_cursor_execute", self._record)
+
+    def _record(self, _c: Any, _cur: Any, statement: str, *_: Any) -> None:
+        self.sent.append(statement.split()[0].upper())
+
+    async def during(self, work: Callable[[], Awaitable[object]]) -> list[str]:
+        self.sent.clear()
+        await work()
+        return list(self.sent)
+
+
+@pytest.fixture
+async def factory(engine: AsyncEngine) -> AsyncIterator[UnitOfWorkFactory]:
+    factory = sql_uow_factory(engine, Memo())
+    await seed_people(factory, (ANNA, IVAN))
+    yield factory
+
+
+async def person(factory: UnitOfWorkFactory, user_id: int = 1) -> Any:
+    async with factory(read_only=True) as uow:
+        return await uow.users.get(UserId(user_id))
+
+
+async def test_a_person_read_twice_costs_one_statement(
+    factory: UnitOfWorkFactory, engine: AsyncEngine
+) -> None:
+    statements = Statements(engine)
+    assert await statements.during(lambda: person(factory)) == ["SELECT"]
+    assert await statements.during(lambda: person(factory)) == []
+
+
+async def test_a_committed_change_is_seen_at_once(factory: UnitOfWorkFactory) -> None:
+    await person(factory)
+    async with factory() as uow:
+        anna = await uow.users.get(UserId(1))
+        assert anna is not None
+        anna.role = Role.ADMIN
+        await uow.users.save(anna)
+        assert (await uow.users.get(UserId(1))).role is Role.ADMIN  # type: ignore[union-attr]
+        await uow.commit()
+    assert (await person(factory)).role is Role.ADMIN
+    async with factory(read_only=True) as uow:
+        assert [u.id for u in await uow.users.with_role([Role.ADMIN])] == [1]
+
+
+async def test_a_change_not_committed_leaves_the_memo_as_it_was(
+    factory: UnitOfWorkFactory,
+) -> None:
+    await person(factory)
+    async with factory() as uow:
+        anna = await uow.users.get(UserId(1))
+        assert anna is not None
+        anna.name = "Не сохранено"
+        await uow.users.save(anna)
+    assert (await person(factory)).name == ANNA.name
+
+
+async def test_people_by_role_are_remembered_until_a_promotion(
+    factory: UnitOfWorkFactory, engine: AsyncEngine
+) -> None:
+    async def executors() -> list[int]:
+        async with factory(read_only=True) as uow:
+            return [u.id for u in await uow.users.with_role([Role.EXECUTOR])]
+
+    statements = Statements(engine)
+    assert await executors() == [2]
+    assert await statements.during(executors) == []
+    async with factory() as uow:
+        await uow.users.add(user(3, Role.EXECUTOR))
+        await uow.commit()
+    assert await executors() == [2, 3]
+
+
+async def test_rooms_are_remembered_until_one_changes(
+    factory: UnitOfWorkFactory, engine: AsyncEngine
+) -> None:
+    async def room(code: str) -> Room | None:
+        async with factory(read_only=True) as uow:
+            return await uow.rooms.get(RoomCode(code))
+
+    statements = Statements(engine)
+    assert await room("305") is None
+    assert await statements.during(lambda: room("305")) == []
+    async with factory() as uow:
+        await uow.rooms.upsert(Room(code=RoomCode("305"), name="Каб. 305"))
+        await uow.commit()
+    found = await room("305")
+    assert found is not None and found.name == "Каб. 305"
+
+
+async def test_a_new_request_puts_its_place_first_without_a_statement(
+    factory: UnitOfWorkFactory, engine: AsyncEngine
+) -> None:
+    async def places() -> list[str]:
+        async with factory(read_only=True) as uow:
+            return await uow.queries.recent_locations(UserId(1), 3)
+
+    statements = Statements(engine)
+    assert await places() == []
+    for location in ("Каб. 101", "Спортзал", "Каб. 101"):
+        async with factory() as uow:
+            await store(uow, draft(ANNA, location=location))
+            await uow.commit()
+    assert await statements.during(places) == []
+    assert await places() == ["Каб. 101", "Спортзал"]
+
+
+async def test_a_read_that_overlaps_a_change_is_not_kept() -> None:
+    memo, answers = Memo(), iter(["old", "new"])
+
+    async def load() -> str:
+        memo.forget([("user", 1)])  # a writer commits while this read is under way
+        return next(answers)
+
+    assert await memo.through("user", 1, load) == "old"
+    assert await memo.through("user", 1, load) == "new"
+
+
+async def test_what_another_process_changed_is_seen_after_the_ttl() -> None:
+    now, memo = [0.0], None
+    memo = Memo(ttl=60, clock=lambda: now[0])
+    answers = iter(["before", "after"])
+
+    async def load() -> str:
+        return next(answers)
+
+    assert await memo.through("user", 1, load) == "before"
+    now[0] = 59.0
+    assert await memo.through("user", 1, load) == "before"
+    now[0] = 60.0
+    assert await memo.through("user", 1, load) == "after"
+
+
+async def test_reads_begin_no_transaction(factory: UnitOfWorkFactory, engine: AsyncEngine) -> None:
+    statements = Statements(engine)
+    sent = await statements.during(lambda: person(factory, 2))
+    assert sent == ["SELECT"], "no BEGIN: a read never takes SQLite's write lock"
