@@ -1,6 +1,6 @@
 """The memo of people, rooms and recent places: fewer statements, never a stale answer here."""
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -36,10 +36,10 @@ class Statements:
 
 
 @pytest.fixture
-async def factory(engine: AsyncEngine) -> AsyncIterator[UnitOfWorkFactory]:
+async def factory(engine: AsyncEngine) -> UnitOfWorkFactory:
     factory = sql_uow_factory(engine, Memo())
     await seed_people(factory, (ANNA, IVAN))
-    yield factory
+    return factory
 
 
 async def person(factory: UnitOfWorkFactory, user_id: int = 1) -> Any:
@@ -111,7 +111,8 @@ async def test_rooms_are_remembered_until_one_changes(
         await uow.rooms.upsert(Room(code=RoomCode("305"), name="Каб. 305"))
         await uow.commit()
     found = await room("305")
-    assert found is not None and found.name == "Каб. 305"
+    assert found is not None
+    assert found.name == "Каб. 305"
 
 
 async def test_a_new_request_puts_its_place_first_without_a_statement(
@@ -143,7 +144,7 @@ async def test_a_read_that_overlaps_a_change_is_not_kept() -> None:
 
 
 async def test_what_another_process_changed_is_seen_after_the_ttl() -> None:
-    now, memo = [0.0], None
+    now = [0.0]
     memo = Memo(ttl=60, clock=lambda: now[0])
     answers = iter(["before", "after"])
 

@@ -190,11 +190,13 @@ async def test_with_history_reads_a_request_and_its_events_at_once(
     async with uow_factory(read_only=True) as uow:
         found = await uow.queries.with_history(request.id)
         missing = await uow.queries.with_history(RequestId(77))
-    assert found is not None and missing is None
+    assert found is not None
+    assert missing is None
     loaded, history = found
     assert (loaded.id, loaded.status, loaded.version) == (request.id, Status.IN_PROGRESS, 2)
     assert [e.kind for e in history] == ["created", "taken"]
-    assert history[0].attachments == (photo(1),) and history[1].actor == WORKER.id
+    assert history[0].attachments == (photo(1),)
+    assert history[1].actor == WORKER.id
 
 
 async def test_timestamps_keep_their_moment_whatever_the_zone(

@@ -90,7 +90,7 @@ async def test_cancel_leaves_and_shows_the_menu(world: World) -> None:
     assert anna.menu()
 
 
-async def test_remembered_people_are_still_refused_by_the_core(
+async def test_a_person_blocked_meanwhile_is_turned_away_at_their_next_update(
     services: Services, db: MemoryDatabase
 ) -> None:
     session = RecordingSession()
@@ -101,5 +101,5 @@ async def test_remembered_people_are_still_refused_by_the_core(
     calls = len(session.calls)
     db.users[UserId(101)].state = UserState.BLOCKED
     await anna.send("📋 Мои заявки")
-    assert "Доступ закрыт" in anna.last.text
-    assert len(session.calls) == calls + 1
+    assert anna.last.text == "Доступ к боту закрыт. Обратитесь к администратору."
+    assert len(session.calls) == calls + 1, "the refusal alone, no screen of the menu"
