@@ -1,6 +1,7 @@
 """The two statements whose spelling differs between SQLite and PostgreSQL."""
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Table
@@ -15,7 +16,13 @@ def _insert(session: AsyncSession, table: Table) -> Any:
 
 def insert_ignoring(session: AsyncSession, table: Table, keys: Sequence[str]) -> Any:
     """INSERT that skips rows whose ``keys`` already exist."""
-    return _insert(session, table).on_conflict_do_nothing(index_elements=list(keys))
+    return _ignoring(session.get_bind().dialect.name, table, tuple(keys))
+
+
+@cache
+def _ignoring(dialect: str, table: Table, keys: tuple[str, ...]) -> Any:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing(index_elements=list(keys))
 
 
 def upsert(session: AsyncSession, table: Table, row: Mapping[str, Any], keys: Sequence[str]) -> Any:

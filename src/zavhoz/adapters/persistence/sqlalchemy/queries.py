@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zavhoz.adapters.persistence.sqlalchemy import mappers
@@ -46,6 +46,14 @@ def _queue_conditions(query: QueueFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
+_WITH_HISTORY = (
+    select(requests, *(c.label(f"{EVENT}{c.name}") for c in history.c))
+    .outerjoin(history, history.c.request_id == requests.c.id)
+    .where(requests.c.id == bindparam("request_id"))
+    .order_by(history.c.id)
+)
+
+
 def _event(row: Any) -> HistoryEvent:
     return mappers.event_from_row({c.name: row[f"{EVENT}{c.name}"] for c in history.c})
 
@@ -70,14 +78,8 @@ class SqlRequestQueries(RequestQueries):
         self, request_id: RequestId
     ) -> tuple[Request, list[HistoryEvent]] | None:
         """One statement: the request's columns ride along on each of its history rows."""
-        events = [c.label(f"{EVENT}{c.name}") for c in history.c]
-        query = (
-            select(requests, *events)
-            .outerjoin(history, history.c.request_id == requests.c.id)
-            .where(requests.c.id == request_id)
-            .order_by(history.c.id)
-        )
-        rows = (await self._session.execute(query)).mappings().all()
+        found = await self._session.execute(_WITH_HISTORY, {"request_id": request_id})
+        rows = found.mappings().all()
         if not rows:
             return None
         return mappers.request_from_row(rows[0]), [
