@@ -17,6 +17,7 @@ from aiogram.fsm.storage.redis import RedisStorage
 from dependency_injector import containers, providers
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from zavhoz.adapters.clock import SystemClock
 from zavhoz.adapters.notifications import DeliveryWorker, Limits, Scheduler
@@ -150,12 +151,18 @@ def build_scheduler(
     )
 
 
+def reports_engine(engine: AsyncEngine, url: str) -> AsyncEngine:
+    """Statistics and exports read for long: on SQLite, in a worker thread, off the event loop."""
+    return create_engine(url, threaded=True) if engine.dialect.name == "sqlite" else engine
+
+
 class Container(containers.DeclarativeContainer):
     """Singletons for what lives as long as the process; Factories for what one call uses."""
 
     settings = providers.Dependency(instance_of=Settings)
 
     engine = providers.Singleton(create_engine, settings.provided.database_url)
+    report_engine = providers.Singleton(reports_engine, engine, settings.provided.database_url)
     metrics = providers.Singleton(build_metrics, settings)
     memo = providers.Singleton(Memo, settings.provided.cache_seconds)
     """People, rooms and recent places between units of work (forgotten when they change)."""
@@ -193,11 +200,11 @@ class Container(containers.DeclarativeContainer):
         default=providers.Object(DefaultBotProperties(parse_mode="HTML")),
     )
     """The same session as ``bot``: pushes are paced by the budget but retried by the worker."""
-    statistics_source = providers.Singleton(SqlStatisticsSource, engine)
+    statistics_source = providers.Singleton(SqlStatisticsSource, report_engine)
     get_statistics = providers.Singleton(
         GetStatistics, uow_factory, clock, workflow, statistics_source
     )
-    export_source = providers.Singleton(SqlExportSource, engine)
+    export_source = providers.Singleton(SqlExportSource, report_engine)
     export_requests = providers.Singleton(ExportRequests, uow_factory, export_source, workflow)
     reports = providers.Singleton(
         ReportServices,
@@ -249,4 +256,5 @@ async def shut_down(container: Container) -> None:
     if container.settings().bot_token is not None:
         await container.bot().session.close()
     await container.storage().close()
+    await container.report_engine().dispose()
     await container.engine().dispose()

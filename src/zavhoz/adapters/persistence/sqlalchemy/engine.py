@@ -6,8 +6,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from zavhoz.adapters.persistence.sqlalchemy.inline_sqlite import inline_connector
+
 DEFAULT_URL = "sqlite+aiosqlite:///./zavhoz.db"
 BUSY_TIMEOUT_MS = 5000
+BUSY_TIMEOUT_S = BUSY_TIMEOUT_MS / 1000
 READ_ONLY = "zavhoz_read_only"
 """Execution option of SQLite connections that only read: no BEGIN, each statement on its own."""
 
@@ -26,11 +29,15 @@ ASYNCPG_CONNECT: dict[str, Any] = {
 }
 
 
-def create_engine(url: str = DEFAULT_URL, **options: Any) -> AsyncEngine:
+def create_engine(url: str = DEFAULT_URL, *, threaded: bool = False, **options: Any) -> AsyncEngine:
+    """An engine for ``url``; SQLite runs inline on the event loop unless ``threaded``
+    (in aiosqlite's worker thread: for long reads such as statistics over years of requests)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         connect = ASYNCPG_CONNECT if parsed.get_driver_name() == "asyncpg" else {}
         return create_async_engine(url, **{**POSTGRES_POOL, "connect_args": connect, **options})
+    if not parsed.query and not threaded:
+        options["async_creator"] = inline_connector(parsed.database or ":memory:", BUSY_TIMEOUT_S)
     engine = create_async_engine(url, **options)
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     event.listen(engine.sync_engine, "begin", _begin_immediate)

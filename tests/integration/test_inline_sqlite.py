@@ -1,0 +1,56 @@
+"""SQLite on the event loop's thread: what SQLAlchemy asks of the aiosqlite interface works."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from zavhoz.adapters.persistence.sqlalchemy import create_engine
+from zavhoz.adapters.persistence.sqlalchemy.inline_sqlite import InlineConnection, inline_connector
+
+
+async def test_the_engine_reads_and_writes_without_a_worker_thread(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'inline.db'}")
+    async with engine.begin() as connection:
+        raw = await connection.get_raw_connection()
+        assert isinstance(raw.driver_connection, InlineConnection)
+        await connection.execute(text("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)"))
+        await connection.execute(text("INSERT INTO notes (body) VALUES ('кран'), ('дверь')"))
+    async with engine.connect() as connection:
+        rows = (await connection.execute(text("SELECT body FROM notes ORDER BY id"))).all()
+        streamed = await connection.stream(text("SELECT id FROM notes ORDER BY id"))
+        ids = [row.id async for row in streamed]
+    await engine.dispose()
+    assert [row.body for row in rows] == ["кран", "дверь"]
+    assert ids == [1, 2]
+
+
+async def test_a_threaded_engine_is_there_for_long_reads(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'threaded.db'}", threaded=True)
+    async with engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        assert not isinstance(raw.driver_connection, InlineConnection)
+        assert (await connection.execute(text("SELECT 40 + 2"))).scalar() == 42
+    await engine.dispose()
+
+
+async def test_the_cursor_keeps_the_dbapi_contract(tmp_path: Path) -> None:
+    connection = await inline_connector(str(tmp_path / "raw.db"), 1.0)()
+    async with connection.cursor() as cursor:
+        await cursor.execute("CREATE TABLE t (n INTEGER)")
+        await cursor.executemany("INSERT INTO t VALUES (?)", [(1,), (2,)])
+        assert cursor.rowcount == 2
+        await cursor.execute("INSERT INTO t VALUES (?)", (3,))
+        assert cursor.lastrowid == 3
+        cursor.arraysize = 2
+        await cursor.execute("SELECT n FROM t ORDER BY n")
+        assert cursor.description[0][0] == "n"
+        assert await cursor.fetchone() == (1,)
+        assert await cursor.fetchmany() == [(2,), (3,)]
+        assert cursor.arraysize == 2
+    await connection.commit()
+    assert connection.isolation_level is None, "BEGIN is ours to say (BEGIN IMMEDIATE)"
+    await connection.close()
+    assert connection._connection is None
+    with pytest.raises(ValueError, match="no active connection"):
+        connection.cursor()
