@@ -410,6 +410,7 @@ async def deliver_all(factory: UnitOfWorkFactory, sent: list[int], batch: int) -
             await uow.commit()
             if not deliveries:
                 return delivered
+            await asyncio.sleep(0)  # sending awaits Telegram: the other worker claims meanwhile
             for delivery in deliveries:
                 sent.append(delivery.id)
                 await uow.deliveries.sent(delivery.id, T0)
