@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from functools import cached_property
 
 import attrs
 
@@ -29,7 +30,7 @@ class RequestCard:
     names: Mapping[UserId, str] = attrs.field(factory=dict)
     """Names of the author, the assignee and everyone in the visible history."""
 
-    @property
+    @cached_property
     def actions(self) -> frozenset[Action]:
         """What the viewer may do now: what the card offers."""
         return frozenset(set(Action) - set(self.refusals))
