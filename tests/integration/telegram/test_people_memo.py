@@ -12,7 +12,7 @@ from zavhoz.adapters.persistence.cache import Memo
 from zavhoz.adapters.persistence.sqlalchemy import create_engine, migrations, sql_uow_factory
 from zavhoz.adapters.telegram.dispatcher import build_dispatcher
 from zavhoz.adapters.telegram.services import Services, build_services
-from zavhoz.adapters.telegram.testing import RecordingSession, World
+from zavhoz.adapters.telegram.testing import Person, RecordingSession, World
 from zavhoz.application.settings import WorkflowSettings
 from zavhoz.application.use_cases._user_change import UserCommand
 from zavhoz.domain.ids import UserId
@@ -36,23 +36,25 @@ def world(services: Services) -> World:
     return World(build_dispatcher(services), bot, session)
 
 
-async def test_a_block_through_the_bot_turns_the_person_away_at_once(
-    world: World, services: Services
-) -> None:
+@pytest.fixture
+async def anna(world: World) -> Person:
     await world.person(BOSS, "Завхоз").send("/start")
     anna = world.person(ANNA, "Анна")
     await anna.send("/start")
+    return anna
+
+
+async def test_a_block_through_the_bot_turns_the_person_away_at_once(
+    anna: Person, services: Services
+) -> None:
     await services.block_user(UserCommand(actor_id=UserId(BOSS), user_id=UserId(ANNA)))
     await anna.send("📋 Мои заявки")
     assert anna.last.text == "Доступ к боту закрыт. Обратитесь к администратору."
 
 
 async def test_a_promotion_shows_the_new_menu_at_the_next_update(
-    world: World, services: Services
+    anna: Person, services: Services
 ) -> None:
-    await world.person(BOSS, "Завхоз").send("/start")
-    anna = world.person(ANNA, "Анна")
-    await anna.send("/start")
     assert "👷 Мои задачи" not in anna.menu()
     await services.promote_user(UserCommand(actor_id=UserId(BOSS), user_id=UserId(ANNA)))
     await anna.send("/start")
