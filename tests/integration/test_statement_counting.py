@@ -186,3 +186,14 @@ async def test_postgres_second_rollback_costs_nothing(postgres: AsyncEngine) -> 
     counter = StatementCounter.attach(postgres)
     await begun_and_abandoned(postgres)
     assert kinds(counter) == [*PING, "BEGIN", "SELECT", "ROLLBACK"]
+
+
+@needs_postgres
+@pytest.mark.postgres
+async def test_postgres_a_new_connection_is_not_pinged(postgres: AsyncEngine) -> None:
+    assert POSTGRES_URL
+    engine = create_engine(POSTGRES_URL)
+    counter = StatementCounter.attach(engine)
+    await begun_and_abandoned(engine)
+    await engine.dispose()
+    assert kinds(counter) == ["BEGIN", "SELECT", "ROLLBACK"]

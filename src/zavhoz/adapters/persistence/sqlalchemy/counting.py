@@ -18,8 +18,6 @@ from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 LINE_WIDTH = 120
 """Characters kept of each statement's first line: enough to tell which query ran."""
 
-_OPEN = "zavhoz.counting.open"
-_FRESH = "zavhoz.counting.fresh"
 _PING = ("; -- pre-ping",)
 
 
@@ -29,7 +27,9 @@ class StatementCounter:
     def __init__(self, engine: AsyncEngine) -> None:
         self.statements: list[str] = []
         self._engine: Engine = engine.sync_engine
-        self._traced = f"zavhoz.counting.traced.{id(self)}"
+        key = f"zavhoz.counting.{id(self)}"
+        self._traced, self._open, self._fresh = f"{key}.traced", f"{key}.open", f"{key}.fresh"
+        """This counter's marks on a pooled connection: traced, in a transaction, never pinged."""
         self._listeners: list[tuple[Any, str, Callable[..., None]]] = []
         self._attached = False
 
@@ -81,7 +81,7 @@ class StatementCounter:
         self._listen(self._engine, "rollback", lambda conn: self._ending(conn.info, "ROLLBACK"))
         pool = self._engine.pool
         self._listen(pool, "reset", lambda _, record, __: self._ending(record.info, "ROLLBACK"))
-        self._listen(pool, "connect", lambda _, record: record.info.update({_FRESH: True}))
+        self._listen(pool, "connect", lambda _, record: record.info.update({self._fresh: True}))
         self._listen(pool, "checkout", self._pinged)
 
     def _executing(self, conn: Connection, _: object, statement: str, *__: object) -> None:
@@ -89,16 +89,17 @@ class StatementCounter:
         self._ran(statement)
 
     def _begin_if_needed(self, info: dict[Any, Any], dbapi: Any) -> None:
-        if not info.get(_OPEN) and not getattr(dbapi, "autocommit", False):
-            info[_OPEN] = True
+        if not info.get(self._open) and not getattr(dbapi, "autocommit", False):
+            info[self._open] = True
             self._ran("BEGIN")
 
     def _ending(self, info: dict[Any, Any], statement: str) -> None:
-        if info.pop(_OPEN, False):
+        if info.pop(self._open, False):
             self._ran(statement)
 
     def _pinged(self, dbapi: Any, record: ConnectionPoolEntry, _: PoolProxiedConnection) -> None:
-        if not getattr(self._engine.pool, "_pre_ping", False) or record.info.pop(_FRESH, False):
+        fresh = record.info.pop(self._fresh, False)  # SQLAlchemy pings only a reused connection
+        if fresh or not getattr(self._engine.pool, "_pre_ping", False):
             return
         ping = _PING if getattr(dbapi, "autocommit", False) else ("BEGIN", *_PING, "ROLLBACK")
         for statement in ping:
