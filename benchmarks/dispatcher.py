@@ -203,6 +203,7 @@ async def typical(url: str) -> Workload:
 def production_container(url: str) -> Container:
     """As `zavhoz run` builds it, with recorded replies, virtual pacing and no throttling."""
     settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
         bot_token="42:BENCH",  # type: ignore[arg-type]
         database_url=url,
         admin_ids=str(ADMIN_ID),  # type: ignore[arg-type]
@@ -230,17 +231,23 @@ async def fresh_schema(engine: AsyncEngine) -> None:
     await migrations.upgrade_engine(engine)
 
 
-async def school(container: Container) -> tuple[Person, Person, RecordingSession]:
-    """One admin (from ZAVHOZ_ADMIN_IDS), one executor, one staff member, all past /start."""
-    await container.bootstrap_admins()()
-    registration = RegisterUserCommand(user_id=UserId(EXECUTOR_ID), name="Иван")
-    await container.services().register_user(registration)
+async def registered_executor(container: Container, user_id: int, name: str) -> None:
+    """Registered and made an executor before their first update, as an admin would have."""
+    await container.services().register_user(
+        RegisterUserCommand(user_id=UserId(user_id), name=name)
+    )
     async with container.uow_factory()() as uow:
-        executor = await uow.users.get(UserId(EXECUTOR_ID))
+        executor = await uow.users.get(UserId(user_id))
         assert executor is not None
         executor.role = Role.EXECUTOR
         await uow.users.save(executor)
         await uow.commit()
+
+
+async def school(container: Container) -> tuple[Person, Person, RecordingSession]:
+    """One admin (from ZAVHOZ_ADMIN_IDS), one executor, one staff member, all past /start."""
+    await container.bootstrap_admins()()
+    await registered_executor(container, EXECUTOR_ID, "Иван")
     session = container.session()
     assert isinstance(session, RecordingSession)
     world = World(container.dispatcher(), container.bot(), session)
@@ -368,7 +375,8 @@ def url_of(arguments: argparse.Namespace, folder: Path, name: str) -> str:
 def quiet_production_logging() -> None:
     """JSON at INFO as in production, into /dev/null rather than the terminal."""
     sink = open(os.devnull, "w")  # noqa: SIM115 (open for the whole run)
-    setup_observability(Settings(log_level="INFO", log_format="json"), stream=sink)  # type: ignore[arg-type]
+    settings = Settings(_env_file=None, log_level="INFO", log_format="json")  # type: ignore[call-arg, arg-type]
+    setup_observability(settings, stream=sink)
 
 
 def main() -> None:
