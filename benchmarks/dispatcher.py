@@ -1,130 +1,400 @@
 """Updates per second through the real dispatcher with the recording session, in one run.
 
-Two workloads: a bare aiogram echo handler (the ceiling), and ZAVhoz's mixed workload on SQLite
-(wizard steps, submits, list pages, take and complete callbacks). Prints the rates, their ratio
-and per-update p50/p99. Throttling is lifted so the numbers measure the bot, not the limiter.
+Three workloads, each with logging set up as in production (JSON at INFO, written to /dev/null):
+
+- aiogram echo: a bare handler that answers (the ceiling);
+- typical bot: aiogram + async SQLAlchemy, one ORM INSERT and COMMIT per update, then the answer
+  (a plain ``create_async_engine``; on SQLite with WAL and synchronous=NORMAL);
+- ZAVhoz mixed: the dispatcher as `zavhoz run` builds it from the container (metered unit of work,
+  update metrics, paced replies, event isolation), one admin, one executor and one staff member,
+  rounds of 13 updates: a request submitted through the wizard, listed, taken and completed.
+
+Throttling is lifted and pacing waits on a virtual clock, so the figures measure the bot, not its
+limits. Each workload is warmed up untimed; then the three take turns, ``--slices`` times, so that
+noise from the machine spreads over all three alike; a workload's updates/s is the median of its
+slices' rates (one stall of a shared machine moves one slice, not the figure). SQL statements per
+kind of update are counted in one more round, untimed, with ``StatementCounter``.
 """
 
 import argparse
 import asyncio
+import cProfile
+import os
 import statistics
 import tempfile
 import time
+from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from pathlib import Path
+from typing import Any
 
+import attrs
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.types import Message
+from dependency_injector import providers
+from sqlalchemy import BigInteger, event, text
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from zavhoz.adapters.clock import SystemClock
-from zavhoz.adapters.persistence.sqlalchemy import create_engine, migrations, sql_uow_factory
+from zavhoz.adapters.clock import FakeClock
+from zavhoz.adapters.persistence.sqlalchemy import migrations
+from zavhoz.adapters.persistence.sqlalchemy.counting import StatementCounter
 from zavhoz.adapters.telegram.callbacks import CardCb
-from zavhoz.adapters.telegram.dispatcher import build_dispatcher
 from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
-from zavhoz.adapters.telegram.services import build_services
+from zavhoz.adapters.telegram.pacing import InProcessBudget
 from zavhoz.adapters.telegram.testing import Person, RecordingSession, World
-from zavhoz.application.settings import WorkflowSettings
+from zavhoz.application.use_cases.register_user import RegisterUserCommand
 from zavhoz.domain.ids import UserId
-from zavhoz.domain.users import Role, UserState
+from zavhoz.domain.users import Role
+from zavhoz.main.container import Container, build_container, pace
+from zavhoz.main.observability import setup_observability
+from zavhoz.main.settings import Settings
 
-Timings = list[float]
+STAFF_ID, EXECUTOR_ID, ADMIN_ID = 101, 201, 9001
+ROUND = 13
+COMPLETED = "status = 'completed'"
+"""Updates per round of every workload: the ZAVhoz round's length."""
+
+Step = tuple[str, Callable[[], Awaitable[object]]]
+
+BUDGETS = {
+    **dict.fromkeys(("new", "room", "category", "description", "priority", "skip"), 0),
+    **dict.fromkeys(("my list", "open card", "complete button"), 3),
+    **dict.fromkeys(("submit", "take", "done"), 8),
+    "report text": 0,
+}
+"""SCALE.md's statements per kind (as in tests/integration/telegram/test_statement_budget.py)."""
 
 
-async def timed(samples: Timings, action: Callable[[], Awaitable[object]]) -> None:
-    began = time.perf_counter()
-    await action()
-    samples.append(time.perf_counter() - began)
+KEPT = 100
+"""Messages the recording session keeps between rounds: its lookups must not grow with the run."""
 
 
-def bot() -> tuple[Bot, RecordingSession]:
+@attrs.define
+class Workload:
+    name: str
+    steps: Callable[[int], list[Step]]
+    session: RecordingSession
+    engine: AsyncEngine | None = None
+    rounds_run: int = 0
+    samples: dict[str, list[float]] = attrs.Factory(lambda: defaultdict(list))
+    slice_rates: list[float] = attrs.Factory(list)
+
+    async def run(self, rounds: int, *, timed: bool = True) -> None:
+        """``rounds`` rounds; timed ones add their samples and the slice's rate."""
+        took = 0.0
+        for _ in range(rounds):
+            self.rounds_run += 1
+            for kind, action in self.steps(self.rounds_run):
+                began = time.perf_counter()
+                await action()
+                if timed:
+                    self.samples[kind].append(sample := time.perf_counter() - began)
+                    took += sample
+            self.tidy()
+        if timed:
+            self.slice_rates.append(rounds * ROUND / took)
+
+    def tidy(self) -> None:
+        assert not self.session.violations, self.session.violations
+        del self.session.shown[:-KEPT]
+        self.session.calls.clear()
+
+    async def statements(self) -> dict[str, int]:
+        """Statements of each kind of update in one more round, untimed."""
+        if self.engine is None:
+            return {}
+        counter = StatementCounter.attach(self.engine)
+        counted: dict[str, int] = {}
+        for kind, action in self.steps(self.rounds_run + 1):
+            counter.reset()
+            await action()
+            counted[kind] = counter.count
+        self.rounds_run += 1
+        self.tidy()
+        counter.detach()
+        return counted
+
+    @property
+    def all_samples(self) -> list[float]:
+        return [sample for kind in self.samples.values() for sample in kind]
+
+
+def recording_bot() -> tuple[Bot, RecordingSession]:
     session = RecordingSession()
-    return Bot(
-        "42:BENCH", session=session, default=DefaultBotProperties(parse_mode="HTML")
-    ), session
+    client = Bot("42:BENCH", session=session, default=DefaultBotProperties(parse_mode="HTML"))
+    return client, session
 
 
-async def echo(updates: int) -> Timings:
+def plain_world(router: Router) -> World:
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    client, session = recording_bot()
+    return World(dispatcher, client, session)
+
+
+# --- aiogram echo -------------------------------------------------------------------------------
+
+
+def echo() -> Workload:
     router = Router()
 
+    @router.message()
     async def repeat(message: Message) -> None:
         await message.answer(message.text or "…")
 
-    router.message.register(repeat)
-    dispatcher = Dispatcher()
-    dispatcher.include_router(router)
-    client, session = bot()
-    person = World(dispatcher, client, session).person(1, "Анна")
-    samples: Timings = []
-    for n in range(updates):
-        await timed(samples, lambda n=n: person.send(f"Каб. {n}"))
-    return samples
+    world = plain_world(router)
+    person = world.person(1, "Анна")
+    steps = lambda n: [("echo", lambda: person.send(f"Каб. {n}"))] * ROUND  # noqa: E731
+    return Workload("aiogram echo", steps, world.session)
 
 
-async def zavhoz(rounds: int, folder: Path) -> Timings:
-    engine = create_engine(f"sqlite+aiosqlite:///{folder / 'bench.db'}")
+# --- the typical bot ----------------------------------------------------------------------------
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Note(Base):
+    """What a typical bot keeps of each message."""
+
+    __tablename__ = "bench_typical_notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    body: Mapped[str]
+
+
+def _wal(dbapi_connection: Any, _: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+async def typical(url: str) -> Workload:
+    engine = create_async_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine.sync_engine, "connect", _wal)
+    async with engine.begin() as connection:
+        await connection.run_sync(Base.metadata.drop_all)
+        await connection.run_sync(Base.metadata.create_all)
+    sessions = async_sessionmaker(engine)
+    router = Router()
+
+    @router.message()
+    async def save(message: Message) -> None:
+        async with sessions() as session:
+            session.add(Note(chat_id=message.chat.id, body=message.text or ""))
+            await session.commit()
+        await message.answer("Записал")
+
+    world = plain_world(router)
+    person = world.person(1, "Анна")
+    steps = lambda n: [("insert", lambda: person.send(f"Каб. {n}"))] * ROUND  # noqa: E731
+    return Workload("typical bot", steps, world.session, engine)
+
+
+# --- ZAVhoz -------------------------------------------------------------------------------------
+
+
+def production_container(url: str) -> Container:
+    """As `zavhoz run` builds it, with recorded replies, virtual pacing and no throttling."""
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        bot_token="42:BENCH",  # type: ignore[arg-type]
+        database_url=url,
+        admin_ids=str(ADMIN_ID),  # type: ignore[arg-type]
+        redis_url=None,
+    )
+    container = build_container(settings)
+    pacing_clock = FakeClock()
+
+    async def virtual_sleep(seconds: float) -> None:
+        pacing_clock.advance(seconds=seconds)
+
+    budget = InProcessBudget(pacing_clock, virtual_sleep, pace(settings))
+    container.sleep.override(providers.Object(virtual_sleep))
+    container.send_budget.override(providers.Object(budget))
+    container.session.override(providers.Object(RecordingSession()))
+    container.dispatcher.add_kwargs(throttling=ThrottlingMiddleware(rate=1e9, burst=10**9))
+    return container
+
+
+async def fresh_schema(engine: AsyncEngine) -> None:
+    if engine.dialect.name == "postgresql":
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
     await migrations.upgrade_engine(engine)
-    services = build_services(sql_uow_factory(engine), SystemClock(), WorkflowSettings())
-    throttling = ThrottlingMiddleware(rate=1e9, burst=10**9)
-    client, session = bot()
-    dispatcher = build_dispatcher(services, throttling=throttling)
-    world = World(dispatcher, client, session)
-    staff, worker = world.person(101, "Анна"), world.person(201, "Иван")
-    for person in (staff, worker):
-        await person.send("/start")
-    async with services.register_user._uow_factory() as uow:
-        executor = await uow.users.get(UserId(201))
+
+
+async def registered_executor(container: Container, user_id: int, name: str) -> None:
+    """Registered and made an executor before their first update, as an admin would have."""
+    await container.services().register_user(
+        RegisterUserCommand(user_id=UserId(user_id), name=name)
+    )
+    async with container.uow_factory()() as uow:
+        executor = await uow.users.get(UserId(user_id))
         assert executor is not None
-        executor.role, executor.state = Role.EXECUTOR, UserState.ACTIVE
+        executor.role = Role.EXECUTOR
         await uow.users.save(executor)
         await uow.commit()
-    samples: Timings = []
-    for number in range(1, rounds + 1):
-        await one_round(samples, staff, worker, number)
-    await engine.dispose()
-    return samples
 
 
-async def one_round(samples: Timings, staff: Person, worker: Person, number: int) -> None:
-    steps: list[Callable[[], Awaitable[object]]] = [
-        lambda: staff.send("📝 Новая заявка"),
-        lambda: staff.send(f"Каб. {300 + number % 50}"),
-        lambda: staff.press("Сантехника"),
-        lambda: staff.send("Течёт кран в туалете на втором этаже"),
-        lambda: staff.press("Обычный"),
-        lambda: staff.press("Пропустить"),
-        lambda: staff.press("Отправить"),
-        lambda: staff.send("📋 Мои заявки"),
-        lambda: worker.press_data(CardCb(id=number, action="open", v=1).pack()),
-        lambda: worker.press("Взять"),
-        lambda: worker.press("Выполнено"),
-        lambda: worker.send("Заменили прокладку, течи нет"),
-        lambda: worker.press("Готово"),
-    ]
-    for step in steps:
-        await timed(samples, step)
+async def school(container: Container) -> tuple[Person, Person, RecordingSession]:
+    """One admin (from ZAVHOZ_ADMIN_IDS), one executor, one staff member, all past /start."""
+    await container.bootstrap_admins()()
+    await registered_executor(container, EXECUTOR_ID, "Иван")
+    session = container.session()
+    assert isinstance(session, RecordingSession)
+    world = World(container.dispatcher(), container.bot(), session)
+    staff, executor = world.person(STAFF_ID, "Анна"), world.person(EXECUTOR_ID, "Иван")
+    for person in (staff, executor, world.person(ADMIN_ID, "Ольга")):
+        await person.send("/start")
+    return staff, executor, session
 
 
-def report(name: str, samples: Timings) -> float:
-    rate = len(samples) / sum(samples)
-    cuts = statistics.quantiles(samples, n=100)
+def zavhoz_round(staff: Person, worker: Person) -> Callable[[int], list[Step]]:
+    def steps(number: int) -> list[Step]:
+        card = CardCb(id=number, action="open", v=1).pack()
+        return [
+            ("new", lambda: staff.send("📝 Новая заявка")),
+            ("room", lambda: staff.send(f"Каб. {300 + number % 50}")),
+            ("category", lambda: staff.press("Сантехника")),
+            ("description", lambda: staff.send("Течёт кран в туалете на втором этаже")),
+            ("priority", lambda: staff.press("Обычный")),
+            ("skip", lambda: staff.press("Пропустить")),
+            ("submit", lambda: staff.press("Отправить")),
+            ("my list", lambda: staff.send("📋 Мои заявки")),
+            ("open card", lambda: worker.press_data(card)),
+            ("take", lambda: worker.press("Взять")),
+            ("complete button", lambda: worker.press("Выполнено")),
+            ("report text", lambda: worker.send("Заменили прокладку, течи нет")),
+            ("done", lambda: worker.press("Готово")),
+        ]
+
+    return steps
+
+
+async def zavhoz(container: Container) -> Workload:
+    await fresh_schema(container.engine())
+    staff, worker, session = await school(container)
+    return Workload("ZAVhoz mixed", zavhoz_round(staff, worker), session, container.engine())
+
+
+async def every_request_completed(workload: Workload) -> None:
+    """A round that went astray (a card not opened) would still be timed: it must not pass."""
+    assert workload.engine is not None
+    async with workload.engine.connect() as connection:
+        done = await connection.scalar(text(f"SELECT count(*) FROM requests WHERE {COMPLETED}"))
+    assert done == workload.rounds_run, f"{done} of {workload.rounds_run} requests completed"
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+
+def cuts(samples: list[float]) -> tuple[float, float]:
+    if len(samples) < 2:
+        return samples[0], samples[0]
+    quantiles = statistics.quantiles(samples, n=100)
+    return quantiles[49], quantiles[98]
+
+
+def report(workload: Workload) -> float:
+    samples = workload.all_samples
+    rate = statistics.median(workload.slice_rates)
+    p50, p99 = cuts(samples)
     print(
-        f"{name:<28} {len(samples):>6} updates  {rate:8.0f} updates/s"
-        f"   p50 {cuts[49] * 1000:6.2f} ms   p99 {cuts[98] * 1000:6.2f} ms"
+        f"{workload.name:<16} {len(samples):>6} updates  {rate:8.0f} updates/s"
+        f"   p50 {p50 * 1000:6.2f} ms   p99 {p99 * 1000:6.2f} ms"
     )
     return rate
 
 
+def report_kinds(workload: Workload, statements: dict[str, int]) -> None:
+    print(f"\n{workload.name}: per kind of update")
+    print(f"  {'kind':<16} {'statements':>10} {'budget':>6} {'p50 ms':>8} {'p99 ms':>8}")
+    for kind, samples in workload.samples.items():
+        p50, p99 = cuts(samples)
+        budget = BUDGETS.get(kind, "")
+        print(
+            f"  {kind:<16} {statements.get(kind, 0):>10} {budget!s:>6}"
+            f" {p50 * 1000:8.2f} {p99 * 1000:8.2f}"
+        )
+
+
+async def measure(arguments: argparse.Namespace, folder: Path) -> None:
+    async with AsyncExitStack() as stack:
+        container = production_container(url_of(arguments, folder, "zavhoz"))
+        stack.push_async_callback(container.engine().dispose)
+        ours = await zavhoz(container)  # first: on PostgreSQL it recreates the schema
+        plain = await typical(url_of(arguments, folder, "typical"))
+        assert plain.engine is not None
+        stack.push_async_callback(plain.engine.dispose)
+        ready = [echo(), plain, ours]
+        for workload in ready:
+            await workload.run(arguments.warmup, timed=False)
+        per_slice = max(1, arguments.rounds // arguments.slices)
+        for _ in range(arguments.slices):
+            for workload in ready:
+                await workload.run(per_slice)
+        counted = [await workload.statements() for workload in ready]
+        await every_request_completed(ours)
+        summarize(ready, counted, arguments.backend)
+        if arguments.profile:
+            await profile(ours, per_slice, arguments.profile)
+
+
+def summarize(workloads: list[Workload], counted: list[dict[str, int]], backend: str) -> None:
+    print(f"backend: {backend}")
+    bare, plain, ours = (report(workload) for workload in workloads)
+    print(f"ratio ZAVhoz / echo: {ours / bare:.2f}")
+    print(f"ratio ZAVhoz / typical: {ours / plain:.2f}")
+    for workload, statements in zip(workloads[1:], counted[1:], strict=True):
+        report_kinds(workload, statements)
+
+
+async def profile(workload: Workload, rounds: int, path: str) -> None:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    await workload.run(rounds, timed=False)
+    profiler.disable()
+    profiler.dump_stats(path)
+    print(f"\nprofile of {rounds} ZAVhoz rounds: {path} (python -m pstats {path})")
+
+
+def url_of(arguments: argparse.Namespace, folder: Path, name: str) -> str:
+    if arguments.backend == "postgres":
+        return str(arguments.postgres_url)
+    return f"sqlite+aiosqlite:///{folder / f'{name}.db'}"
+
+
+def quiet_production_logging() -> None:
+    """JSON at INFO as in production, into /dev/null rather than the terminal."""
+    sink = open(os.devnull, "w")  # noqa: SIM115 (open for the whole run)
+    settings = Settings(_env_file=None, log_level="INFO", log_format="json")  # type: ignore[call-arg, arg-type]
+    setup_observability(settings, stream=sink)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=150, help="ZAVhoz rounds of 13 updates")
+    parser.add_argument("--rounds", type=int, default=150, help="timed rounds of 13 updates each")
+    parser.add_argument("--warmup", type=int, default=5, help="untimed rounds first")
+    parser.add_argument("--slices", type=int, default=5, help="turns the workloads take")
+    parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument(
+        "--postgres-url",
+        default="postgresql+asyncpg://postgres@127.0.0.1:5432/zavhoz_bench",
+        help="its public schema is dropped and created anew",
+    )
+    parser.add_argument("--profile", metavar="FILE", help="cProfile of ZAVhoz rounds into FILE")
     arguments = parser.parse_args()
+    quiet_production_logging()
     with tempfile.TemporaryDirectory() as folder:
-        ours = asyncio.run(zavhoz(arguments.rounds, Path(folder)))
-    bare = asyncio.run(echo(len(ours)))
-    ceiling = report("aiogram echo", bare)
-    rate = report("ZAVhoz mixed (SQLite)", ours)
-    print(f"ratio ZAVhoz / echo: {rate / ceiling:.2f}")
+        asyncio.run(measure(arguments, Path(folder)))
 
 
 if __name__ == "__main__":
