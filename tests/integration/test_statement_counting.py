@@ -79,7 +79,6 @@ async def begun_and_abandoned(engine: AsyncEngine) -> None:
         await connection.rollback()
 
 
-PING = ["BEGIN", ";", "ROLLBACK"]
 """SQLAlchemy's pre-ping of a pooled asyncpg connection at checkout."""
 
 
@@ -155,10 +154,13 @@ async def test_sqlite_keeps_the_first_line_only(sqlite: AsyncEngine) -> None:
 @needs_postgres
 @pytest.mark.postgres
 async def test_postgres_counts_begin_statement_and_commit(postgres: AsyncEngine) -> None:
-    async with postgres.connect() as warm:  # a pooled connection: the next checkout pings
+    assert POSTGRES_URL
+    pinging = create_engine(POSTGRES_URL, pool_pre_ping=True)  # ZAVhoz's own pool does not ping
+    async with pinging.connect() as warm:  # a pooled connection: the next checkout pings
         await warm.execute(text("SELECT 1"))
-    counter = StatementCounter.attach(postgres)
-    await write(postgres)
+    counter = StatementCounter.attach(pinging)
+    await write(pinging)
+    await pinging.dispose()
     assert counter.statements == [
         "BEGIN",
         "; -- pre-ping",
@@ -174,10 +176,10 @@ async def test_postgres_counts_begin_statement_and_commit(postgres: AsyncEngine)
 async def test_postgres_read_in_autocommit_and_savepoints(postgres: AsyncEngine) -> None:
     counter = StatementCounter.attach(postgres)
     await read_in_autocommit(postgres)
-    assert kinds(counter) == [*PING, "SELECT"]
+    assert kinds(counter) == ["SELECT"]
     counter.reset()
     await nested(postgres)
-    assert kinds(counter) == [*PING, "BEGIN", "INSERT", "SAVEPOINT", "INSERT", "ROLLBACK", "COMMIT"]
+    assert kinds(counter) == ["BEGIN", "INSERT", "SAVEPOINT", "INSERT", "ROLLBACK", "COMMIT"]
 
 
 @needs_postgres
@@ -185,7 +187,7 @@ async def test_postgres_read_in_autocommit_and_savepoints(postgres: AsyncEngine)
 async def test_postgres_second_rollback_costs_nothing(postgres: AsyncEngine) -> None:
     counter = StatementCounter.attach(postgres)
     await begun_and_abandoned(postgres)
-    assert kinds(counter) == [*PING, "BEGIN", "SELECT", "ROLLBACK"]
+    assert kinds(counter) == ["BEGIN", "SELECT", "ROLLBACK"]
 
 
 @needs_postgres

@@ -100,6 +100,9 @@ class InlineConnection:
     async def create_function(self, *args: Any, **kwargs: Any) -> None:
         self._open().create_function(*args, **kwargs)
 
+    async def set_trace_callback(self, callback: Callable[[str], object] | None) -> None:
+        self._open().set_trace_callback(callback)
+
     @property
     def isolation_level(self) -> str | None:
         return self._open().isolation_level
