@@ -86,3 +86,15 @@ class ConcurrentUpdate(DomainError):
 
     def __str__(self) -> str:
         return f"{self.entity} {self.key} was changed by someone else"
+
+
+@attrs.define(slots=False)
+class ChangedMeanwhile(DomainError):
+    """The request is no longer as the person saw it when they chose to act (``seen``)."""
+
+    request_id: int
+    seen: int
+    code = "changed_meanwhile"
+
+    def __str__(self) -> str:
+        return f"request {self.request_id} changed since version {self.seen}"

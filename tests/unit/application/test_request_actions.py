@@ -10,9 +10,11 @@ from tests.unit.application.support import Desk, Snapshot
 from tests.unit.builders import photo
 from tests.unit.conftest import ADMIN, ADMIN2, EXECUTOR, EXECUTOR2, STAFF, STAFF2
 from zavhoz.application.settings import WorkflowSettings
+from zavhoz.application.use_cases.take_request import TakeRequest, TakeRequestCommand
 from zavhoz.domain.attachments import MAX_ATTACHMENTS
 from zavhoz.domain.catalog import Priority, Status
 from zavhoz.domain.errors import (
+    ChangedMeanwhile,
     DomainError,
     NotFound,
     NotPermitted,
@@ -410,3 +412,38 @@ async def test_reopen_after_confirmation_is_refused(desk: Desk) -> None:
         await desk.reopen(rid)
 
     assert Snapshot.of(desk.db) == before
+
+
+# --- acting from a card one saw ----------------------------------------------------------------
+
+
+async def test_acting_on_the_version_one_saw_acts(desk: Desk) -> None:
+    rid = await desk.in_status(Status.OPEN)
+    take = desk.build(TakeRequest, settings=desk.settings)
+
+    await take(TakeRequestCommand(actor_id=UserId(EXECUTOR), request_id=rid), seen=1)
+
+    assert desk.request(rid).assignee == EXECUTOR
+
+
+async def test_a_card_that_changed_since_it_was_seen_is_refused_untouched(desk: Desk) -> None:
+    rid = await desk.in_status(Status.OPEN)
+    await desk.take(rid, EXECUTOR)
+    before = Snapshot.of(desk.db)
+    take = desk.build(TakeRequest, settings=desk.settings)
+
+    with pytest.raises(ChangedMeanwhile) as caught:
+        await take(TakeRequestCommand(actor_id=UserId(EXECUTOR2), request_id=rid), seen=1)
+
+    assert (caught.value.request_id, caught.value.seen) == (rid, 1)
+    assert Snapshot.of(desk.db) == before
+
+
+async def test_a_card_one_may_not_see_is_refused_before_its_version(desk: Desk) -> None:
+    rid = await desk.in_status(Status.OPEN)
+    take = desk.build(TakeRequest, settings=desk.settings)
+
+    with pytest.raises(NotPermitted) as caught:
+        await take(TakeRequestCommand(actor_id=UserId(STAFF2), request_id=rid), seen=99)
+
+    assert (caught.value.action, caught.value.reason) == ("view", "not_a_participant")

@@ -8,6 +8,7 @@ from zavhoz.adapters.telegram.services import Services
 from zavhoz.domain.errors import (
     AlreadyTaken,
     AlreadyYours,
+    ChangedMeanwhile,
     ConcurrentUpdate,
     DomainError,
     NotFound,
@@ -39,7 +40,7 @@ async def explain(error: DomainError, t: Texts, services: Services) -> str:
         return t("errors.already_yours")
     if isinstance(error, NotFound):
         return _first(t, [f"errors.not_found.{error.entity}", "errors.not_found.default"])
-    if isinstance(error, ConcurrentUpdate):
+    if isinstance(error, ConcurrentUpdate | ChangedMeanwhile):
         return t("errors.concurrent")
     return t("errors.generic")
 

@@ -10,7 +10,9 @@ from zavhoz.application.ports import UnitOfWork
 from zavhoz.application.recording import record_changes
 from zavhoz.application.transaction import in_transaction, load_request, load_user
 from zavhoz.application.use_cases._service import Service
+from zavhoz.domain.errors import ChangedMeanwhile, NotPermitted
 from zavhoz.domain.ids import RequestId, UserId
+from zavhoz.domain.policy import can_view
 from zavhoz.domain.request import Request
 from zavhoz.domain.users import User
 
@@ -35,10 +37,14 @@ class Change:
 
 
 class RequestChange(Service, ABC, Generic[C]):
-    async def __call__(self, command: C) -> Request:
+    async def __call__(self, command: C, *, seen: int | None = None) -> Request:
+        """Act on the request; with ``seen``, only if it is still at that version."""
+
         async def work(uow: UnitOfWork) -> Request:
             actor = await load_user(uow, command.actor_id)
             request = await load_request(uow, command.request_id)
+            if seen is not None:
+                _as_seen(actor, request, seen)
             await self._apply(command, Change(uow, request, actor, self._clock.now()))
             await record_changes(uow, request, self._settings)
             return request
@@ -48,3 +54,11 @@ class RequestChange(Service, ABC, Generic[C]):
     @abstractmethod
     async def _apply(self, command: C, change: Change) -> None:
         """Call the domain; raise a domain error to change nothing."""
+
+
+def _as_seen(actor: User, request: Request, seen: int) -> None:
+    """Acting from a card: the actor may see it, and it is still the version they saw."""
+    if not can_view(actor, request):
+        raise NotPermitted("view", "not_a_participant")
+    if request.version != seen:
+        raise ChangedMeanwhile(request.id, seen)

@@ -19,9 +19,10 @@ from zavhoz.adapters.telegram.handlers._scene import Scene
 from zavhoz.adapters.telegram.handlers.actions import pickers
 from zavhoz.adapters.telegram.handlers.actions.conversation import ask, begin
 from zavhoz.adapters.telegram.handlers.actions.shown import act_on_button, given_by, show_card
-from zavhoz.adapters.telegram.handlers.actions.table import ROWS, Ask, Row
+from zavhoz.adapters.telegram.handlers.actions.table import ROWS, Ask, Given, Row
 from zavhoz.application.notifications import LOW_RATING
 from zavhoz.application.queries.request_card import RequestCard
+from zavhoz.domain.errors import ChangedMeanwhile
 from zavhoz.domain.ids import RequestId
 
 BACK = "back"
@@ -40,6 +41,9 @@ async def on_card_button(
         callback_answer.text = data["t"]("common.stale_button")
         return
     scene = Scene.of_button(query, callback_answer, data)
+    if row is not None and row.asks is Ask.NOTHING and row.guarded:
+        await _at_once_unseen(scene, row, callback_data)
+        return
     card = await scene.services.card(scene.user.id, RequestId(callback_data.id))
     if row is None:
         await show_card(scene, card)
@@ -74,6 +78,17 @@ async def _changed_meanwhile(scene: Scene, row: Row, card: RequestCard, pressed:
 
 async def _at_once(scene: Scene, row: Row, card: RequestCard, arg: str) -> None:
     await act_on_button(scene, row, given_by(scene, card))
+
+
+async def _at_once_unseen(scene: Scene, row: Row, pressed: CardCb) -> None:
+    """Act without reading the card first: the core refuses a card changed meanwhile."""
+    request_id = RequestId(pressed.id)
+    given = Given(actor=scene.user.id, request_id=request_id, seen=pressed.v)
+    try:
+        await act_on_button(scene, row, given)
+    except ChangedMeanwhile:
+        card = await scene.services.card(scene.user.id, request_id)
+        await _changed_meanwhile(scene, row, card, pressed.v)
 
 
 async def _typed(scene: Scene, row: Row, card: RequestCard, arg: str) -> None:

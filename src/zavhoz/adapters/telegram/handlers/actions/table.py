@@ -64,6 +64,8 @@ class Given:
     """The chosen person's id."""
     priority: Priority = Priority.MEDIUM
     stars: int = 0
+    seen: int | None = None
+    """The card's version the person acted on: a guarded action refuses a changed card."""
 
 
 Run = Callable[[Services, Given], Awaitable[object]]
@@ -104,80 +106,88 @@ class Row:
 
 
 def _take(s: Services, g: Given) -> Awaitable[object]:
-    return s.take(TakeRequestCommand(actor_id=g.actor, request_id=g.request_id))
+    return s.take(TakeRequestCommand(actor_id=g.actor, request_id=g.request_id), seen=g.seen)
 
 
 def _resume(s: Services, g: Given) -> Awaitable[object]:
-    return s.resume(ResumeRequestCommand(actor_id=g.actor, request_id=g.request_id))
+    return s.resume(ResumeRequestCommand(actor_id=g.actor, request_id=g.request_id), seen=g.seen)
 
 
 def _confirm(s: Services, g: Given) -> Awaitable[object]:
-    return s.confirm(ConfirmRequestCommand(actor_id=g.actor, request_id=g.request_id))
+    return s.confirm(ConfirmRequestCommand(actor_id=g.actor, request_id=g.request_id), seen=g.seen)
 
 
 def _watch(s: Services, g: Given) -> Awaitable[object]:
-    return s.watch(WatchRequestCommand(actor_id=g.actor, request_id=g.request_id))
+    return s.watch(WatchRequestCommand(actor_id=g.actor, request_id=g.request_id), seen=g.seen)
 
 
 def _rate(s: Services, g: Given) -> Awaitable[object]:
     command = RateRequestCommand(
         actor_id=g.actor, request_id=g.request_id, score=g.stars, feedback=g.text
     )
-    return s.rate(command)
+    return s.rate(command, seen=g.seen)
 
 
 def _assign(s: Services, g: Given) -> Awaitable[object]:
     command = AssignRequestCommand(
         actor_id=g.actor, request_id=g.request_id, assignee_id=UserId(g.person)
     )
-    return s.assign(command)
+    return s.assign(command, seen=g.seen)
 
 
 def _reassign(s: Services, g: Given) -> Awaitable[object]:
     command = ReassignRequestCommand(
         actor_id=g.actor, request_id=g.request_id, assignee_id=UserId(g.person)
     )
-    return s.reassign(command)
+    return s.reassign(command, seen=g.seen)
 
 
 def _change_priority(s: Services, g: Given) -> Awaitable[object]:
     command = ChangePriorityCommand(actor_id=g.actor, request_id=g.request_id, priority=g.priority)
-    return s.change_priority(command)
+    return s.change_priority(command, seen=g.seen)
 
 
 def _hold(s: Services, g: Given) -> Awaitable[object]:
-    return s.hold(HoldRequestCommand(actor_id=g.actor, request_id=g.request_id, reason=g.text))
+    return s.hold(
+        HoldRequestCommand(actor_id=g.actor, request_id=g.request_id, reason=g.text), seen=g.seen
+    )
 
 
 def _reject(s: Services, g: Given) -> Awaitable[object]:
-    return s.reject(RejectRequestCommand(actor_id=g.actor, request_id=g.request_id, reason=g.text))
+    return s.reject(
+        RejectRequestCommand(actor_id=g.actor, request_id=g.request_id, reason=g.text), seen=g.seen
+    )
 
 
 def _reopen(s: Services, g: Given) -> Awaitable[object]:
-    return s.reopen(ReopenRequestCommand(actor_id=g.actor, request_id=g.request_id, reason=g.text))
+    return s.reopen(
+        ReopenRequestCommand(actor_id=g.actor, request_id=g.request_id, reason=g.text), seen=g.seen
+    )
 
 
 def _cancel(s: Services, g: Given) -> Awaitable[object]:
-    return s.cancel(CancelRequestCommand(actor_id=g.actor, request_id=g.request_id, reason=g.text))
+    return s.cancel(
+        CancelRequestCommand(actor_id=g.actor, request_id=g.request_id, reason=g.text), seen=g.seen
+    )
 
 
 def _complete(s: Services, g: Given) -> Awaitable[object]:
     command = CompleteRequestCommand(
         actor_id=g.actor, request_id=g.request_id, report=g.text, photos=g.photos
     )
-    return s.complete(command)
+    return s.complete(command, seen=g.seen)
 
 
 def _comment(s: Services, g: Given) -> Awaitable[object]:
     command = AddCommentCommand(actor_id=g.actor, request_id=g.request_id, text=g.text)
-    return s.add_comment(command)
+    return s.add_comment(command, seen=g.seen)
 
 
 def _note(s: Services, g: Given) -> Awaitable[object]:
     command = AddCommentCommand(
         actor_id=g.actor, request_id=g.request_id, text=g.text, internal=True
     )
-    return s.add_comment(command)
+    return s.add_comment(command, seen=g.seen)
 
 
 _ROWS = (

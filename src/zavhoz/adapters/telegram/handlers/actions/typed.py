@@ -26,7 +26,7 @@ from zavhoz.adapters.telegram.keyboards import actions as kb
 from zavhoz.adapters.telegram.keyboards.actions import AskCb
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.adapters.telegram.states import AskText
-from zavhoz.domain.errors import DomainError, ValidationFailed
+from zavhoz.domain.errors import ChangedMeanwhile, DomainError, ValidationFailed
 from zavhoz.domain.ids import RequestId
 from zavhoz.domain.users import User
 
@@ -93,11 +93,13 @@ async def submit(scene: Scene) -> None:
         text=str(data.get("text") or ""),
         photos=tuple(kept_photos(data)),
         stars=int(data.get("stars") or 0),
+        seen=data["version"] if row.guarded else None,
     )
-    if row.guarded and await _changed(scene, row, given, data["version"]):
-        return
     try:
         await row.run(scene.services, given)
+    except ChangedMeanwhile:
+        await _changed(scene, row, given)
+        return
     except ValidationFailed as error:
         await scene.refuse(error)
         return
@@ -109,22 +111,19 @@ async def submit(scene: Scene) -> None:
     await _send_card(scene, request_id)
 
 
-async def _changed(scene: Scene, row: Row, given: Given, version: int) -> bool:
+async def _changed(scene: Scene, row: Row, given: Given) -> None:
     """Show the card as it is now and ask «Да» again; the text stays (or comes back, refused)."""
     request_id = given.request_id
     t, card = scene.t, await scene.services.card(scene.user.id, request_id)
-    if card.request.version == version:
-        return False
     refusal = card.refusal(row.action)
     if refusal is not None:
         await _not_done(scene, refusal, given.text)
-        return True
+        return
     await scene.state.update_data(version=card.request.version)
     await scene.say(t("act.stale_typed", number=request_id))
     await scene.say(*render_card(card, t, scene.services))
     verb = Html(t(f"act.verb.{row.action}", number=request_id))
     await scene.say(t("act.again", verb=verb), kb.again(t, request_id))
-    return True
 
 
 async def _not_done(scene: Scene, error: DomainError, text: str) -> None:
