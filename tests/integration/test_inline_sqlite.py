@@ -1,12 +1,18 @@
 """SQLite on the event loop's thread: what SQLAlchemy asks of the aiosqlite interface works."""
 
+import asyncio
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from zavhoz.adapters.persistence.sqlalchemy import create_engine
-from zavhoz.adapters.persistence.sqlalchemy.inline_sqlite import InlineConnection, inline_connector
+from zavhoz.adapters.persistence.sqlalchemy.inline_sqlite import (
+    CHECKPOINT_EVERY,
+    Checkpoints,
+    InlineConnection,
+    inline_connector,
+)
 
 
 async def test_the_engine_reads_and_writes_without_a_worker_thread(tmp_path: Path) -> None:
@@ -54,3 +60,26 @@ async def test_the_cursor_keeps_the_dbapi_contract(tmp_path: Path) -> None:
     assert connection._connection is None
     with pytest.raises(ValueError, match="no active connection"):
         connection.cursor()
+
+
+async def test_the_log_is_copied_into_the_database_off_the_event_loop(tmp_path: Path) -> None:
+    database = tmp_path / "logged.db"
+    connection = await inline_connector(str(database), 1.0)()
+    async with connection.cursor() as cursor:
+        await cursor.execute("PRAGMA journal_mode=WAL")
+        await cursor.execute("CREATE TABLE t (n INTEGER)")
+        before = database.stat().st_size
+        for n in range(CHECKPOINT_EVERY):
+            await cursor.execute("BEGIN IMMEDIATE")
+            await cursor.execute("INSERT INTO t VALUES (?)", (n,))
+            await connection.commit()
+    assert database.stat().st_size == before, "nothing copied inside a commit"
+    await asyncio.sleep(0)  # the checkpoint's thread is under way
+    await asyncio.gather(*asyncio.all_tasks() - {asyncio.current_task()})
+    await connection.close()
+    assert database.stat().st_size > before
+
+
+def test_a_checkpoint_of_a_removed_database_is_skipped(tmp_path: Path) -> None:
+    Checkpoints(str(tmp_path / "gone" / "x.db")).checkpoint()
+    assert not (tmp_path / "gone").exists()

@@ -6,7 +6,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from zavhoz.adapters.persistence.sqlalchemy.inline_sqlite import inline_connector
+from zavhoz.adapters.persistence.sqlalchemy.inline_sqlite import MEMORY, inline_connector
 
 DEFAULT_URL = "sqlite+aiosqlite:///./zavhoz.db"
 BUSY_TIMEOUT_MS = 5000
@@ -40,7 +40,7 @@ def create_engine(url: str = DEFAULT_URL, *, threaded: bool = False, **options: 
         connect = ASYNCPG_CONNECT if parsed.get_driver_name() == "asyncpg" else {}
         return create_async_engine(url, **{**POSTGRES_POOL, "connect_args": connect, **options})
     if not parsed.query and not threaded:
-        options["async_creator"] = inline_connector(parsed.database or ":memory:", BUSY_TIMEOUT_S)
+        options["async_creator"] = inline_connector(parsed.database or MEMORY, BUSY_TIMEOUT_S)
     engine = create_async_engine(url, **options)
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     event.listen(engine.sync_engine, "begin", _begin_immediate)
