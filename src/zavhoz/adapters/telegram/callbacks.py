@@ -1,16 +1,62 @@
 """Callback data of every inline button (each packs to at most 64 bytes)."""
 
-from aiogram.filters.callback_data import CallbackData
+import functools
+from typing import Any, Literal
+
+from aiogram.filters.callback_data import CallbackData, CallbackQueryFilter
+from aiogram.types import CallbackQuery
+from magic_filter import MagicFilter
+from pydantic import ConfigDict
+
+UNPACKED_KEPT = 4096
+"""Distinct button data remembered unpacked (a button is pressed again and again)."""
 
 
-class WizardCb(CallbackData, prefix="w"):
+class Button(CallbackData, prefix="_"):
+    """The base of every button's data: frozen, so one unpacked instance serves every update.
+
+    Its ``filter`` turns away another class's data by its prefix and unpacks a button's data
+    once, not once for each handler whose filter looks at it.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    @classmethod
+    def filter(cls, rule: MagicFilter | None = None) -> CallbackQueryFilter:
+        return ButtonFilter(callback_data=cls, rule=rule)
+
+
+class ButtonFilter(CallbackQueryFilter):
+    """``CallbackQueryFilter`` with the unpacking remembered (see ``Button``)."""
+
+    async def __call__(self, query: CallbackQuery) -> Literal[False] | dict[str, Any]:
+        if not isinstance(query, CallbackQuery) or not query.data:
+            return False
+        data = unpacked(self.callback_data, query.data)
+        if data is None or (self.rule is not None and not self.rule.resolve(data)):
+            return False
+        return {"callback_data": data}
+
+
+@functools.lru_cache(maxsize=UNPACKED_KEPT)
+def unpacked(kind: type[CallbackData], data: str) -> CallbackData | None:
+    """``data`` as a ``kind``; ``None`` when it is another kind's (or no kind's) data."""
+    if not data.startswith(f"{kind.__prefix__}{kind.__separator__}"):
+        return None
+    try:
+        return kind.unpack(data)
+    except (TypeError, ValueError):
+        return None
+
+
+class WizardCb(Button, prefix="w"):
     """A choice in the new-request wizard: ``step`` is loc, cat, pri, files, confirm, edit."""
 
     step: str
     value: str = ""
 
 
-class ListCb(CallbackData, prefix="l"):
+class ListCb(Button, prefix="l"):
     """A page of a list: ``kind`` is my, queue or search; ``flt`` a compact filter."""
 
     kind: str
@@ -18,7 +64,7 @@ class ListCb(CallbackData, prefix="l"):
     flt: str = ""
 
 
-class CardCb(CallbackData, prefix="r"):
+class CardCb(Button, prefix="r"):
     """Open a request card, or act on it; ``v`` is the version the card showed."""
 
     id: int
@@ -27,7 +73,7 @@ class CardCb(CallbackData, prefix="r"):
     arg: str = ""
 
 
-class UserCb(CallbackData, prefix="u"):
+class UserCb(Button, prefix="u"):
     """An admin's action on a person: approve, decline, block, unblock, promote, demote, open."""
 
     id: int
