@@ -19,7 +19,8 @@ async def test_a_button_is_unpacked_once_for_every_filter_that_looks_at_it() -> 
     data = CardCb(id=12, action="take", v=3).pack()
     first = await CardCb.filter()(pressed(data))
     second = await CardCb.filter(F.action == "take")(pressed(data))
-    assert first and second
+    assert first
+    assert second
     assert first["callback_data"] is second["callback_data"]
     assert first["callback_data"] == CardCb(id=12, action="take", v=3)
 
