@@ -2,10 +2,10 @@
 
 from datetime import UTC, datetime
 
-from aiogram import F
+from aiogram import F, Router
 from aiogram.types import CallbackQuery, Chat, Message, User
 
-from zavhoz.adapters.telegram.callbacks import CardCb, ListCb, WizardCb
+from zavhoz.adapters.telegram.callbacks import CardCb, ListCb, WizardCb, only_its_buttons
 
 PERSON = User(id=7, is_bot=False, first_name="Анна")
 
@@ -32,3 +32,20 @@ async def test_another_kinds_data_a_forged_one_and_a_failed_rule_do_not_match() 
     assert await CardCb.filter()(pressed("r:twelve:open:0:")) is False
     assert await WizardCb.filter()(pressed("wx:cat:")) is False  # another prefix, not "w"
     assert await CardCb.filter(F.action == "take")(pressed(card)) is False
+
+
+async def test_a_router_looks_only_at_its_kinds_of_buttons_unless_one_handler_names_none() -> None:
+    named, mixed = Router(), Router()
+
+    async def handle(query: CallbackQuery) -> str:
+        return "handled"
+
+    named.callback_query.register(handle, CardCb.filter())
+    mixed.callback_query.register(handle, CardCb.filter())
+    mixed.callback_query.register(handle, F.data == "legacy")
+    for router in (named, mixed):
+        only_its_buttons(router)
+    [kinds] = [f.callback for f in named.callback_query._handler.filters or []]
+    assert await kinds(pressed(CardCb(id=1).pack())) is True
+    assert await kinds(pressed(ListCb(kind="my").pack())) is False
+    assert not mixed.callback_query._handler.filters

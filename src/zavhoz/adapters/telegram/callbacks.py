@@ -3,6 +3,8 @@
 import functools
 from typing import Any, Literal
 
+from aiogram import Router
+from aiogram.filters import Filter
 from aiogram.filters.callback_data import CallbackData, CallbackQueryFilter
 from aiogram.types import CallbackQuery
 from magic_filter import MagicFilter
@@ -47,6 +49,32 @@ def unpacked(kind: type[CallbackData], data: str) -> CallbackData | None:
         return kind.unpack(data)
     except (TypeError, ValueError):
         return None
+
+
+class Kinds(Filter):
+    """A router's own filter: the press carries data of one of its kinds of buttons."""
+
+    def __init__(self, kinds: set[type[CallbackData]]) -> None:
+        self.heads = tuple(sorted(f"{kind.__prefix__}{kind.__separator__}" for kind in kinds))
+
+    async def __call__(self, query: CallbackQuery) -> bool:
+        return isinstance(query, CallbackQuery) and (query.data or "").startswith(self.heads)
+
+
+def only_its_buttons(router: Router) -> None:
+    """Let ``router`` look at a press only if one of its handlers takes that kind of button.
+
+    A press then passes one check per router instead of one per handler. It applies only when
+    every button handler of the router (and nothing beneath it) names its kind.
+    """
+    kinds = [_kind_of(handler.filters or []) for handler in router.callback_query.handlers]
+    if kinds and not router.sub_routers and None not in kinds:
+        router.callback_query.filter(Kinds({kind for kind in kinds if kind is not None}))
+
+
+def _kind_of(filters: list[Any]) -> type[CallbackData] | None:
+    found = [f.callback.callback_data for f in filters if isinstance(f.callback, ButtonFilter)]
+    return found[0] if found else None
 
 
 class WizardCb(Button, prefix="w"):

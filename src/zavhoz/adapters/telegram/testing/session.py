@@ -141,6 +141,8 @@ class RecordingSession(BaseSession):
 
     def _refuse_if_told(self, bot: Bot, method: TelegramMethod[Any]) -> None:
         """Raise what aiogram raises for Telegram's refusal, as ``refuse`` told."""
+        if not self.refusals:
+            return
         refusal = next((r for r in self.refusals if isinstance(method, r.methods)), None)
         if refusal is None:
             return
