@@ -4,7 +4,8 @@ Every button is a ``WizardCb(step, value)``; ``value`` never holds anything a pe
 (places are sent as their index in the list shown), so the data stays far below 64 bytes.
 
 A keyboard that depends only on the language and a few choices is built once and kept: the
-wizard asks the same questions all day.
+wizard asks the same questions all day. Kept buttons and keyboards are shared, so nothing may
+change one in place.
 """
 
 import functools
