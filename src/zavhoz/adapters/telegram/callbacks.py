@@ -51,7 +51,7 @@ def unpacked(kind: type[CallbackData], data: str) -> CallbackData | None:
         return None
 
 
-class Kinds(Filter):
+class ButtonKinds(Filter):
     """A router's own filter: the press carries data of one of its kinds of buttons."""
 
     def __init__(self, kinds: set[type[CallbackData]]) -> None:
@@ -69,7 +69,7 @@ def only_its_buttons(router: Router) -> None:
     """
     kinds = [_kind_of(handler.filters or []) for handler in router.callback_query.handlers]
     if kinds and not router.sub_routers and None not in kinds:
-        router.callback_query.filter(Kinds({kind for kind in kinds if kind is not None}))
+        router.callback_query.filter(ButtonKinds({kind for kind in kinds if kind is not None}))
 
 
 def _kind_of(filters: list[Any]) -> type[CallbackData] | None:
