@@ -200,3 +200,20 @@ async def test_the_console_format_is_readable_and_masked_too(
     assert "token=[token]" in line
     assert TOKEN not in line
     assert not line.lstrip().startswith("{")
+
+
+class _Holder:
+    """Not plain data: the renderer would show its repr."""
+
+    def __repr__(self) -> str:
+        return f"Holder(token={TOKEN!r}, description={DESCRIPTION!r})"
+
+
+async def test_values_that_are_not_plain_data_are_logged_as_masked_strings(
+    configure_logs: ConfigureLogs,
+) -> None:
+    logs = configure_logs("INFO")
+    structlog.get_logger("zavhoz.test").info("holding", holder=_Holder(), items={"n": [1, None]})
+    [line] = logs.named("holding")
+    assert line["holder"] == "Holder(token='[token]', description='[typed text]')"
+    assert line["items"] == {"n": [1, None]}

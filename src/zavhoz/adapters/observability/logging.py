@@ -59,7 +59,8 @@ class Redact:
     It runs twice: before a line is handed to the standard library (so other handlers, Sentry's
     breadcrumbs among them, never see typed fields) and after the traceback has been rendered
     (``stringify``: values that are not plain data are turned into masked strings there, so a
-    renderer's ``repr`` cannot reveal anything).
+    renderer's ``repr`` cannot reveal anything). The second pass leaves the plain values the
+    first one masked as they are: it masks the rendered traceback and what it stringifies.
     """
 
     def __init__(self, scrubber: Scrubber, *, stringify: bool = False) -> None:
@@ -68,19 +69,35 @@ class Redact:
 
     def __call__(self, logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
         level = _LEVELS.get(str(event_dict.get("level", method_name)).lower(), logging.INFO)
-        typed: tuple[str, ...] = ()
-        if level > logging.DEBUG:
-            typed = typed_values(event_dict, structlog.contextvars.get_contextvars())
-            for key in TYPED_FIELDS:
-                event_dict.pop(key, None)
-        for key, value in event_dict.items():
-            if key in _META:
+        drop_typed = level > logging.DEBUG
+        unmasked = self._unmasked(event_dict)
+        if not unmasked:
+            return event_dict
+        typed = (
+            typed_values(event_dict, structlog.contextvars.get_contextvars()) if drop_typed else ()
+        )
+        for key in unmasked:
+            if drop_typed and key in TYPED_FIELDS:
+                del event_dict[key]
                 continue
+            value = event_dict[key]
             if self._stringify and not _plain(value):
                 value = str(value)
-            event_dict[key] = self._scrubber.deep(value, typed, drop_typed=level > logging.DEBUG)
+            event_dict[key] = self._scrubber.deep(value, typed, drop_typed=drop_typed)
         return event_dict
 
+    def _unmasked(self, event_dict: EventDict) -> list[str]:
+        if not self._stringify:
+            return [key for key in event_dict if key not in _META]
+        return [
+            key
+            for key, value in event_dict.items()
+            if key in _RENDERED or (key not in _META and not _plain(value))
+        ]
+
+
+_RENDERED = ("exception", "stack")
+"""What the formatter's own processors add after the first pass: the traceback, the stack."""
 
 _LEFTOVERS = ("message", "asctime")
 """Set on a record by whichever handler formatted it first: not extras of the call."""

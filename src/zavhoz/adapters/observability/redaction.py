@@ -30,6 +30,9 @@ TYPED_ASSIGNMENT = re.compile(
 """``description='...'`` in a repr (attrs, pydantic: an aiogram ``Message``), ``"text": "..."`` in
 JSON: a typed field quoted inside some other text, such as an exception message."""
 
+_SCALARS = frozenset({int, float, bool, type(None)})
+"""Values with nothing to mask, returned at once (most of a log line's fields)."""
+
 TOKEN_MASK = "[token]"
 TYPED_MASK = "[typed text]"
 MIN_TYPED_LENGTH = 4
@@ -45,8 +48,9 @@ class Scrubber:
     def text(self, value: str, typed: Iterable[str] = (), *, drop_typed: bool = True) -> str:
         for secret in self._secrets:
             value = value.replace(secret, TOKEN_MASK)
-        value = TOKEN_PATTERN.sub(TOKEN_MASK, value)
-        if drop_typed:
+        if ":" in value:  # a token has one, and so has a quoted typed field (or "=")
+            value = TOKEN_PATTERN.sub(TOKEN_MASK, value)
+        if drop_typed and (":" in value or "=" in value):
             value = TYPED_ASSIGNMENT.sub(rf"\g<key>\g<quote>{TYPED_MASK}\g<quote>", value)
         for words in typed:
             if len(words) >= MIN_TYPED_LENGTH:
@@ -59,6 +63,8 @@ class Scrubber:
         With ``drop_typed`` the values of ``TYPED_FIELDS`` keys are masked whole, and so are
         such fields quoted inside strings. Other objects are returned as they are.
         """
+        if type(value) in _SCALARS:
+            return value
         if isinstance(value, str):
             return self.text(value, typed, drop_typed=drop_typed)
         if isinstance(value, Mapping):

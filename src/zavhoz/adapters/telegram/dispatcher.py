@@ -5,6 +5,7 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
+from zavhoz.adapters.telegram.callbacks import only_its_buttons
 from zavhoz.adapters.telegram.handlers import (
     actions,
     card,
@@ -83,5 +84,7 @@ def build_dispatcher(
     if reports is not None:
         dispatcher["reports"] = reports
     routers = feature_routers(with_reports=reports is not None)
+    for router in routers:
+        only_its_buttons(router)
     dispatcher.include_routers(*routers, fallback.router())
     return dispatcher

@@ -4,6 +4,7 @@ Telegram refuses an edit that changes nothing ("message is not modified"); compa
 be shown with what is shown (the text and entities a button's message carries) avoids the call.
 """
 
+import functools
 from html.parser import HTMLParser
 
 from aiogram.types import InlineKeyboardMarkup, Message, MessageEntity
@@ -47,12 +48,22 @@ class _Parser(HTMLParser):
         self.size += _units(data)
 
 
+PARSED_KEPT = 1024
+"""Markups kept parsed: the same questions and cards are shown again and again."""
+
+
 def parse(markup: str) -> tuple[str, list[Entity]]:
     """The plain text and entities Telegram makes of ``markup`` (parse mode HTML)."""
+    text, entities = _parsed(markup)
+    return text, list(entities)
+
+
+@functools.lru_cache(maxsize=PARSED_KEPT)
+def _parsed(markup: str) -> tuple[str, tuple[Entity, ...]]:
     parser = _Parser()
     parser.feed(markup)
     parser.close()
-    return "".join(parser.parts), sorted(parser.entities, key=_order)
+    return "".join(parser.parts), tuple(sorted(parser.entities, key=_order))
 
 
 def entities_of(message_entities: list[MessageEntity] | None) -> list[Entity]:

@@ -15,7 +15,6 @@ from datetime import timedelta
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatAction
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
     BufferedInputFile,
     CallbackQuery,
@@ -24,6 +23,7 @@ from aiogram.types import (
     Message,
 )
 
+from zavhoz.adapters.telegram.callbacks import Button
 from zavhoz.adapters.telegram.handlers._screen import chat_of, display_zone, replace
 from zavhoz.adapters.telegram.i18n import Html, Texts
 from zavhoz.adapters.telegram.menu_filter import MenuButton
@@ -40,13 +40,13 @@ FORMATS = tuple(f.value for f in SpreadsheetFormat)
 _HOUR = timedelta(hours=1)
 
 
-class StatsCb(CallbackData, prefix="st"):
+class StatsCb(Button, prefix="st"):
     """Show the statistics of the last ``days`` days."""
 
     days: int
 
 
-class ExportCb(CallbackData, prefix="ex"):
+class ExportCb(Button, prefix="ex"):
     """Export the last ``days`` days; ``fmt`` is ``""`` until the format is chosen."""
 
     days: int
@@ -289,7 +289,7 @@ def hours(span: timedelta | None, t: Texts) -> str:
     return t("reports.hours", value=decimal(span / _HOUR, t))
 
 
-def _periods(t: Texts, data: Callable[[int], CallbackData]) -> InlineKeyboardMarkup:
+def _periods(t: Texts, data: Callable[[int], Button]) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(text=t("reports.days", n=days), callback_data=data(days).pack())
         for days in PRESET_DAYS

@@ -2,10 +2,9 @@
 
 from collections.abc import Sequence
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from zavhoz.adapters.telegram.callbacks import CardCb
+from zavhoz.adapters.telegram.callbacks import Button, CardCb
 from zavhoz.adapters.telegram.i18n import Texts
 from zavhoz.adapters.telegram.keyboards._build import button, markup
 from zavhoz.adapters.telegram.views import words
@@ -17,7 +16,7 @@ WORKERS_PER_PAGE = 8
 PAGE_ARG = "p"
 
 
-class AskCb(CallbackData, prefix="a"):
+class AskCb(Button, prefix="a"):
     """A button of a typed-text conversation about request ``id``: stop, done, noreason (skip the
     text), again."""
 

@@ -4,10 +4,9 @@ The list's place (page and filter) travels in ``UserCb.page`` so that «◀️ �
 card returns to the same page: ``position(page, pending)`` packs it, ``unpack`` reads it back.
 """
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from zavhoz.adapters.telegram.callbacks import UserCb
+from zavhoz.adapters.telegram.callbacks import Button, UserCb
 from zavhoz.adapters.telegram.i18n import Texts
 from zavhoz.application.paging import Page
 from zavhoz.domain.users import Role, User, UserState
@@ -18,7 +17,7 @@ BUTTON_NAME = 30
 PENDING = "p"
 
 
-class UsersPageCb(CallbackData, prefix="ul"):
+class UsersPageCb(Button, prefix="ul"):
     """A page of the users list; ``flt`` is ``""`` for everyone or ``"p"`` for pending approval."""
 
     page: int = 0

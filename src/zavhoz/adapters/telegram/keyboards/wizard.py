@@ -2,8 +2,13 @@
 
 Every button is a ``WizardCb(step, value)``; ``value`` never holds anything a person typed
 (places are sent as their index in the list shown), so the data stays far below 64 bytes.
+
+A keyboard that depends only on the language and a few choices is built once and kept: the
+wizard asks the same questions all day. Kept buttons and keyboards are shared, so nothing may
+change one in place.
 """
 
+import functools
 from collections.abc import Sequence
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -20,8 +25,13 @@ EDITABLE = ("location", "category", "description", "priority", "attachments")
 CHOSEN = "✓ "
 URGENCIES = (Priority.LOW, Priority.MEDIUM, Priority.HIGH)
 """The priorities in the order the wizard offers them."""
+KEPT = 1024
+"""Built buttons and keyboards kept (languages x steps x choices, and the places shown)."""
+
+kept = functools.lru_cache(maxsize=KEPT)
 
 
+@kept
 def button(text: str, step: str, value: str = "") -> InlineKeyboardButton:
     return _button(text, WizardCb(step=step, value=value).pack())
 
@@ -44,6 +54,7 @@ def location_keyboard(
     return markup([*rows_of(choices, PER_ROW), keeping, navigation(t, "location", back=editing)])
 
 
+@kept
 def category_keyboard(t: Texts, current: str | None) -> InlineKeyboardMarkup:
     choices = [
         button(_mark(words.category(t, c), c.value == current), "cat", c.value) for c in Category
@@ -51,6 +62,7 @@ def category_keyboard(t: Texts, current: str | None) -> InlineKeyboardMarkup:
     return markup([*rows_of(choices, PER_ROW), navigation(t, "category")])
 
 
+@kept
 def priority_keyboard(t: Texts, current: str) -> InlineKeyboardMarkup:
     choices = [
         button(_mark(words.priority(t, p), p.value == current), "pri", p.value) for p in URGENCIES
@@ -58,10 +70,12 @@ def priority_keyboard(t: Texts, current: str) -> InlineKeyboardMarkup:
     return markup([choices, navigation(t, "priority")])
 
 
+@kept
 def description_keyboard(t: Texts, *, keep_current: bool) -> InlineKeyboardMarkup:
     return markup([keep(t, "description") if keep_current else [], navigation(t, "description")])
 
 
+@kept
 def files_keyboard(t: Texts, count: int, *, editing: bool) -> InlineKeyboardMarkup:
     finish = "done" if count else "skip"
     finishing = [button(t(f"wizard.files.{finish}"), "files", finish)]
@@ -75,6 +89,7 @@ def confirm_keyboard(t: Texts, key: str) -> InlineKeyboardMarkup:
     return markup([[send], [edit, button(t("common.cancel"), "cancel", "confirm")]])
 
 
+@kept
 def edit_keyboard(t: Texts) -> InlineKeyboardMarkup:
     fields = [button(t(f"wizard.edit.{field}"), "edit", field) for field in EDITABLE]
     return markup([*rows_of(fields, PER_ROW), [button(t("common.back"), "edit", "card")]])

@@ -4,10 +4,9 @@ Every button of a request carries ``v``, the version the push was written for: a
 after the request changed answers with the current state instead (handlers/actions).
 """
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from zavhoz.adapters.telegram.callbacks import CardCb, UserCb
+from zavhoz.adapters.telegram.callbacks import Button, CardCb, UserCb
 from zavhoz.adapters.telegram.i18n import Texts
 from zavhoz.adapters.telegram.keyboards._build import button, markup
 from zavhoz.domain.workflow import Action
@@ -15,7 +14,7 @@ from zavhoz.domain.workflow import Action
 STARS = 5
 
 
-class SlaWarningsCb(CallbackData, prefix="sw"):
+class SlaWarningsCb(Button, prefix="sw"):
     """An admin's «🔕/🔔 предупреждения о сроках»: ``mute`` 1 or 0; ``id``/``v`` the push's request.
 
     The request (0 for none) lets the handler redraw the push's keyboard with its «Открыть №N».

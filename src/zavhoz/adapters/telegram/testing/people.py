@@ -150,7 +150,7 @@ class Person:
 
     @property
     def screens(self) -> list[Shown]:
-        return [s for s in self.world.session.shown if s.chat_id == self.chat.id]
+        return list(self.world.session.shown_in.get(self.chat.id, ()))
 
     @property
     def last(self) -> Shown:

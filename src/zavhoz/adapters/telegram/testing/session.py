@@ -110,6 +110,9 @@ class RecordingSession(BaseSession):
         self.answered: set[str] = set()
         self.alerts: dict[str, str | None] = {}
         self.shown: list[Shown] = []
+        self.shown_in: dict[int, list[Shown]] = {}
+        """``shown`` by chat, and by chat and message below: finding one costs no scan."""
+        self._by_id: dict[tuple[int, int | None], Shown] = {}
         self.refusals: list[Refusal] = []
         self.refused: list[TelegramMethod[Any]] = []
         """Calls refused on purpose (``refuse``): they reached nobody."""
@@ -138,6 +141,8 @@ class RecordingSession(BaseSession):
 
     def _refuse_if_told(self, bot: Bot, method: TelegramMethod[Any]) -> None:
         """Raise what aiogram raises for Telegram's refusal, as ``refuse`` told."""
+        if not self.refusals:
+            return
         refusal = next((r for r in self.refusals if isinstance(method, r.methods)), None)
         if refusal is None:
             return
@@ -189,8 +194,7 @@ class RecordingSession(BaseSession):
         """The message ``message_id`` of ``chat_id`` as it is shown now."""
         if chat_id is None:
             return None
-        here = (int(chat_id), message_id)
-        return next((s for s in self.shown if (s.chat_id, s.message_id) == here), None)
+        return self._by_id.get((int(chat_id), message_id))
 
     def _check_markup(self, markup: str, limit: int, what: str) -> list[str]:
         problems, visible = rules.html_problems(markup)
@@ -225,16 +229,17 @@ class RecordingSession(BaseSession):
     def _show(self, chat_id: Any, method: Any) -> Message:
         message = self._message(chat_id, method)
         kind = type(method).__name__
-        self.shown.append(
-            Shown(
-                chat_id=int(chat_id),
-                message_id=message.message_id,
-                text=getattr(method, "text", None) or getattr(method, "caption", None) or "",
-                markup=getattr(method, "reply_markup", None),
-                photos=1 if "Photo" in kind else 0,
-                document=kind if "Document" in kind else None,
-            )
+        shown = Shown(
+            chat_id=int(chat_id),
+            message_id=message.message_id,
+            text=getattr(method, "text", None) or getattr(method, "caption", None) or "",
+            markup=getattr(method, "reply_markup", None),
+            photos=1 if "Photo" in kind else 0,
+            document=kind if "Document" in kind else None,
         )
+        self.shown.append(shown)
+        self.shown_in.setdefault(shown.chat_id, []).append(shown)
+        self._by_id[shown.chat_id, shown.message_id] = shown
         return message
 
     def _edit(self, method: EditMessageText | EditMessageReplyMarkup) -> Message:

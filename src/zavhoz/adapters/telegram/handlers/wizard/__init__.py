@@ -37,11 +37,11 @@ def router() -> Router:
         room_link.room_link, CommandStart(deep_link=True, magic=F.args.startswith("room_"))
     )
     routes.message.register(steps.on_message, StateFilter(NewRequest), *not_menu_buttons())
+    routes.callback_query.register(  # the wizard's own buttons, pressed most: checked first
+        steps.on_button, WizardCb.filter(F.step.in_(set(steps.BUTTONS))), StateFilter(NewRequest)
+    )
     routes.callback_query.register(entry.on_draft, WizardCb.filter(DRAFT_CHOICE))
     routes.callback_query.register(confirm.send, WizardCb.filter(F.step == "send"))
     routes.callback_query.register(room_link.same_problem, WizardCb.filter(F.step == "same"))
     routes.callback_query.register(room_link.new_problem, WizardCb.filter(F.step == "newat"))
-    routes.callback_query.register(
-        steps.on_button, WizardCb.filter(F.step.in_(set(steps.BUTTONS))), StateFilter(NewRequest)
-    )
     return routes

@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import attrs
-from aiogram.filters.callback_data import CallbackData
 
+from zavhoz.adapters.telegram.callbacks import Button
 from zavhoz.application.filters import QueueFilter
 from zavhoz.domain.catalog import ACTIVE_STATUSES, Category, Priority, Status
 
@@ -40,7 +40,7 @@ CHOICES: dict[str, Mapping[str, object]] = {
 _DEFAULT = "aa000"
 
 
-class QueueMenuCb(CallbackData, prefix="lq"):
+class QueueMenuCb(Button, prefix="lq"):
     """A queue screen's extra: ``what`` is status, priority or category (a picker), find or
     unfind (start or leave search)."""
 
