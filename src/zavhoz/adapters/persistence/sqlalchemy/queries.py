@@ -54,6 +54,25 @@ _WITH_HISTORY = (
 )
 
 
+_OWN = and_(
+    requests.c.author_id == bindparam("author"),
+    requests.c.status.in_(bindparam("statuses", expanding=True)),
+)
+_BY_AUTHOR = (
+    select(requests)
+    .where(_OWN)
+    .order_by(requests.c.id.desc())
+    .offset(bindparam("offset"))
+    .limit(bindparam("limit"))
+)
+_BY_AUTHOR_COUNT = select(func.count()).select_from(requests).where(_OWN)
+"""A person's own list is the most read page: its statements are built once."""
+
+
+def _window(page: PageRequest) -> dict[str, int]:
+    return {"offset": page.offset, "limit": page.limit}
+
+
 def _event(row: Any) -> HistoryEvent:
     return mappers.event_from_row({c.name: row[f"{EVENT}{c.name}"] for c in history.c})
 
@@ -65,10 +84,11 @@ class SqlRequestQueries(RequestQueries):
     async def by_author(
         self, author: UserId, statuses: frozenset[Status], page: PageRequest
     ) -> Page[Request]:
-        where = and_(
-            requests.c.author_id == author, requests.c.status.in_([s.value for s in statuses])
-        )
-        return await self._page(where, [requests.c.id.desc()], page)
+        wanted = {"author": author, "statuses": [s.value for s in statuses]}
+        found = await self._session.execute(_BY_AUTHOR, wanted | _window(page))
+        total = await self._session.scalar(_BY_AUTHOR_COUNT, wanted) or 0
+        items = tuple(mappers.request_from_row(row) for row in found.mappings())
+        return Page(items, total, page.offset, page.limit)
 
     async def queue(self, query: QueueFilter, now: datetime, page: PageRequest) -> Page[Request]:
         order = [requests.c.urgency, requests.c.id]
