@@ -33,26 +33,19 @@ import attrs
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.types import Message
-from dependency_injector import providers
 from sqlalchemy import BigInteger, event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from zavhoz.adapters.clock import FakeClock
 from zavhoz.adapters.persistence.sqlalchemy import migrations
 from zavhoz.adapters.persistence.sqlalchemy.counting import StatementCounter
 from zavhoz.adapters.telegram.callbacks import CardCb
-from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
-from zavhoz.adapters.telegram.pacing import InProcessBudget
 from zavhoz.adapters.telegram.testing import Person, RecordingSession, World
-from zavhoz.application.use_cases.register_user import RegisterUserCommand
-from zavhoz.domain.ids import UserId
-from zavhoz.domain.users import Role
-from zavhoz.main.container import Container, build_container, pace
+from zavhoz.main.container import Container
 from zavhoz.main.observability import setup_observability
 from zavhoz.main.settings import Settings
+from zavhoz.main.testing import recorded_container, school_of
 
-STAFF_ID, EXECUTOR_ID, ADMIN_ID = 101, 201, 9001
 ROUND = 13
 COMPLETED = "status = 'completed'"
 """Updates per round of every workload: the ZAVhoz round's length."""
@@ -200,61 +193,12 @@ async def typical(url: str) -> Workload:
 # --- ZAVhoz -------------------------------------------------------------------------------------
 
 
-def production_container(url: str) -> Container:
-    """As `zavhoz run` builds it, with recorded replies, virtual pacing and no throttling."""
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        bot_token="42:BENCH",  # type: ignore[arg-type]
-        database_url=url,
-        admin_ids=str(ADMIN_ID),  # type: ignore[arg-type]
-        redis_url=None,
-    )
-    container = build_container(settings)
-    pacing_clock = FakeClock()
-
-    async def virtual_sleep(seconds: float) -> None:
-        pacing_clock.advance(seconds=seconds)
-
-    budget = InProcessBudget(pacing_clock, virtual_sleep, pace(settings))
-    container.sleep.override(providers.Object(virtual_sleep))
-    container.send_budget.override(providers.Object(budget))
-    container.session.override(providers.Object(RecordingSession()))
-    container.dispatcher.add_kwargs(throttling=ThrottlingMiddleware(rate=1e9, burst=10**9))
-    return container
-
-
 async def fresh_schema(engine: AsyncEngine) -> None:
     if engine.dialect.name == "postgresql":
         async with engine.begin() as connection:
             await connection.execute(text("DROP SCHEMA public CASCADE"))
             await connection.execute(text("CREATE SCHEMA public"))
     await migrations.upgrade_engine(engine)
-
-
-async def registered_executor(container: Container, user_id: int, name: str) -> None:
-    """Registered and made an executor before their first update, as an admin would have."""
-    await container.services().register_user(
-        RegisterUserCommand(user_id=UserId(user_id), name=name)
-    )
-    async with container.uow_factory()() as uow:
-        executor = await uow.users.get(UserId(user_id))
-        assert executor is not None
-        executor.role = Role.EXECUTOR
-        await uow.users.save(executor)
-        await uow.commit()
-
-
-async def school(container: Container) -> tuple[Person, Person, RecordingSession]:
-    """One admin (from ZAVHOZ_ADMIN_IDS), one executor, one staff member, all past /start."""
-    await container.bootstrap_admins()()
-    await registered_executor(container, EXECUTOR_ID, "Иван")
-    session = container.session()
-    assert isinstance(session, RecordingSession)
-    world = World(container.dispatcher(), container.bot(), session)
-    staff, executor = world.person(STAFF_ID, "Анна"), world.person(EXECUTOR_ID, "Иван")
-    for person in (staff, executor, world.person(ADMIN_ID, "Ольга")):
-        await person.send("/start")
-    return staff, executor, session
 
 
 def zavhoz_round(staff: Person, worker: Person) -> Callable[[int], list[Step]]:
@@ -281,7 +225,8 @@ def zavhoz_round(staff: Person, worker: Person) -> Callable[[int], list[Step]]:
 
 async def zavhoz(container: Container) -> Workload:
     await fresh_schema(container.engine())
-    staff, worker, session = await school(container)
+    school = await school_of(container)
+    staff, worker, session = school.staff, school.executor, school.session
     return Workload("ZAVhoz mixed", zavhoz_round(staff, worker), session, container.engine())
 
 
@@ -328,7 +273,7 @@ def report_kinds(workload: Workload, statements: dict[str, int]) -> None:
 
 async def measure(arguments: argparse.Namespace, folder: Path) -> None:
     async with AsyncExitStack() as stack:
-        container = production_container(url_of(arguments, folder, "zavhoz"))
+        container = recorded_container(url_of(arguments, folder, "zavhoz"))
         stack.push_async_callback(container.engine().dispose)
         ours = await zavhoz(container)  # first: on PostgreSQL it recreates the schema
         plain = await typical(url_of(arguments, folder, "typical"))

@@ -5,34 +5,17 @@ and fills the caches; the second round is counted, as a running bot would serve 
 """
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
 
-import attrs
 import pytest
 import pytest_asyncio
-from dependency_injector import providers
 
-from zavhoz.adapters.clock import FakeClock
 from zavhoz.adapters.persistence.sqlalchemy.counting import StatementCounter
 from zavhoz.adapters.persistence.sqlalchemy.migrations import upgrade_engine
 from zavhoz.adapters.telegram.callbacks import CardCb
-from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
-from zavhoz.adapters.telegram.testing import Person, RecordingSession, World
-from zavhoz.application.use_cases.register_user import RegisterUserCommand
-from zavhoz.domain.ids import UserId
-from zavhoz.domain.users import Role
-from zavhoz.main.container import Container, build_container
-from zavhoz.main.settings import Settings
+from zavhoz.main.container import Container
+from zavhoz.main.testing import School, recorded_container, school_of
 
-STAFF_ID, EXECUTOR_ID, ADMIN_ID = 101, 201, 9001
 WIZARD_OR_MENU, PAGE_OR_CARD, CHANGE = 0, 3, 8
-
-
-@attrs.frozen
-class School:
-    staff: Person
-    executor: Person
-    admin: Person
 
 
 Action = Callable[[School, int], Awaitable[object]]
@@ -62,54 +45,10 @@ STEPS: list[tuple[str, Action, int]] = [
 """(kind, what a person does, statements allowed); ``n`` is the round, also the request's id."""
 
 
-def production_container(folder: Path) -> Container:
-    """As `zavhoz run` builds it, with recorded replies, virtual pacing and no throttling."""
-    settings = Settings(
-        bot_token="42:TEST",  # type: ignore[arg-type]
-        database_url=f"sqlite+aiosqlite:///{folder / 'zavhoz.db'}",
-        admin_ids=str(ADMIN_ID),  # type: ignore[arg-type]
-    )
-    container = build_container(settings)
-    clock = FakeClock()
-
-    async def sleep(seconds: float) -> None:
-        clock.advance(seconds=seconds)
-
-    container.clock.override(providers.Object(clock))
-    container.sleep.override(providers.Object(sleep))
-    container.session.override(providers.Object(RecordingSession()))
-    container.dispatcher.add_kwargs(throttling=ThrottlingMiddleware(rate=1e9, burst=10**9))
-    return container
-
-
-async def executor_registered(container: Container, user_id: int) -> None:
-    command = RegisterUserCommand(user_id=UserId(user_id), name="Иван")
-    await container.services().register_user(command)
-    async with container.uow_factory()() as uow:
-        user = await uow.users.get(UserId(user_id))
-        assert user is not None
-        user.role = Role.EXECUTOR
-        await uow.users.save(user)
-        await uow.commit()
-
-
-async def school_of(container: Container) -> School:
-    await upgrade_engine(container.engine())
-    await container.bootstrap_admins()()
-    await executor_registered(container, EXECUTOR_ID)
-    session = container.session()
-    assert isinstance(session, RecordingSession)
-    world = World(container.dispatcher(), container.bot(), session)
-    return School(
-        world.person(STAFF_ID, "Анна"), world.person(EXECUTOR_ID, "Иван"), world.person(ADMIN_ID)
-    )
-
-
 async def counted_rounds(container: Container, rounds: int) -> dict[str, list[str]]:
     """The statements of each kind of update in the last of ``rounds`` rounds."""
+    await upgrade_engine(container.engine())
     school = await school_of(container)
-    for person in (school.admin, school.executor, school.staff):
-        await person.send("/start")
     counter = StatementCounter.attach(container.engine())
     counted: dict[str, list[str]] = {}
     for number in range(1, rounds + 1):
@@ -123,7 +62,8 @@ async def counted_rounds(container: Container, rounds: int) -> dict[str, list[st
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def counted(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[dict[str, list[str]]]:
-    container = production_container(tmp_path_factory.mktemp("budget"))
+    folder = tmp_path_factory.mktemp("budget")
+    container = recorded_container(f"sqlite+aiosqlite:///{folder / 'zavhoz.db'}")
     yield await counted_rounds(container, rounds=2)
     await container.engine().dispose()
 
