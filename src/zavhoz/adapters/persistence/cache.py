@@ -36,7 +36,7 @@ TTL = 60.0
 
 USER, ROLES, ROOMS = "user", "roles", "rooms"
 EVERY = None
-"""A key standing for the whole family (``forget(ROLES, EVERY)``)."""
+"""A key standing for the whole family: ``note(ROLES)`` forgets every list of people by role."""
 
 
 def places_of(author: UserId) -> str:
