@@ -81,5 +81,5 @@ async def test_the_log_is_copied_into_the_database_off_the_event_loop(tmp_path: 
 
 
 def test_a_checkpoint_of_a_removed_database_is_skipped(tmp_path: Path) -> None:
-    Checkpoints(str(tmp_path / "gone" / "x.db")).checkpoint()
-    assert not (tmp_path / "gone").exists()
+    Checkpoints(str(tmp_path / "gone.db")).checkpoint()
+    assert not (tmp_path / "gone.db").exists(), "no empty database left behind"

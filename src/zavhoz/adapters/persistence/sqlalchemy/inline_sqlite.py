@@ -14,6 +14,7 @@ import asyncio
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
+from pathlib import Path
 from typing import Any, Self
 
 MEMORY = ":memory:"
@@ -94,8 +95,9 @@ class Checkpoints:
 
     def checkpoint(self) -> None:
         """PASSIVE: copies what it can without waiting for anyone (the next one does the rest)."""
+        existing = Path(self._path).resolve().as_uri() + "?mode=rw"  # never creates a file
         try:
-            with closing(sqlite3.connect(self._path, timeout=0)) as connection:
+            with closing(sqlite3.connect(existing, timeout=0, uri=True)) as connection:
                 connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
         except sqlite3.Error:
             pass  # e.g. the database was just removed: nothing to copy
