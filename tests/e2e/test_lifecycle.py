@@ -200,7 +200,10 @@ async def play(emulator: Emulator, bot: BotProcess, database_url: str) -> None:
     await boss.wait_for(f"🆕 Заявка №{second}", killed_at, timeout=60)
 
     # SIGKILL while two people's updates are fetched but not yet handled (their replies held):
-    # neither was confirmed to Telegram, so the restarted bot gets and answers both.
+    # neither was confirmed to Telegram, so the restarted bot gets and answers both. First every
+    # earlier update is handled and confirmed (the restart may still be answering Борис's last
+    # press again, which holding his chat would leave unconfirmed too).
+    await wait_until(lambda: emulator.unconfirmed == 0, 30, "earlier updates confirmed")
     emulator.hold_chats.update({ANNA, BORIS})
     unhandled, held = emulator.mark(), len(emulator.held)
     anna.send("/start")
