@@ -18,6 +18,7 @@ import structlog
 from structlog.types import EventDict, Processor, WrappedLogger
 
 from zavhoz.adapters.observability.redaction import (
+    SCALARS,
     TYPED_FIELDS,
     Scrubber,
     typed_values,
@@ -51,6 +52,7 @@ _LEVELS = {
     "fatal": logging.CRITICAL,
 }
 _META = ("_record", "_from_structlog", "exc_info", "positional_args")
+_PLAIN_SCALARS = SCALARS | {str}
 
 
 class Redact:
@@ -61,6 +63,8 @@ class Redact:
     (``stringify``: values that are not plain data are turned into masked strings there, so a
     renderer's ``repr`` cannot reveal anything). The second pass leaves the plain values the
     first one masked as they are: it masks the rendered traceback and what it stringifies.
+    The line's level is its method's (never a field called ``level``); numbers and ``None`` are
+    left alone unless they sit under a typed field, which goes whatever it holds.
     """
 
     def __init__(self, scrubber: Scrubber, *, stringify: bool = False) -> None:
@@ -68,11 +72,10 @@ class Redact:
         self._stringify = stringify
 
     def __call__(self, logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
-        level = _LEVELS.get(str(event_dict.get("level", method_name)).lower(), logging.INFO)
-        drop_typed = level > logging.DEBUG
         unmasked = self._unmasked(event_dict)
         if not unmasked:
             return event_dict
+        drop_typed = _LEVELS.get(method_name, logging.INFO) > logging.DEBUG
         typed = (
             typed_values(event_dict, structlog.contextvars.get_contextvars()) if drop_typed else ()
         )
@@ -88,11 +91,16 @@ class Redact:
 
     def _unmasked(self, event_dict: EventDict) -> list[str]:
         if not self._stringify:
-            return [key for key in event_dict if key not in _META]
+            return [
+                key
+                for key, value in event_dict.items()
+                if (type(value) not in SCALARS or key in TYPED_FIELDS) and key not in _META
+            ]
         return [
             key
             for key, value in event_dict.items()
-            if key in _RENDERED or (key not in _META and not _plain(value))
+            if key in _RENDERED
+            or (type(value) not in _PLAIN_SCALARS and key not in _META and not _plain(value))
         ]
 
 
@@ -144,11 +152,11 @@ def configure_logging(
         processors=[
             structlog.stdlib.filter_by_level,
             structlog.contextvars.merge_contextvars,
+            structlog.stdlib.PositionalArgumentsFormatter(),
+            Redact(scrubber),  # before the fields the pipeline adds itself: nothing to mask there
             structlog.stdlib.add_log_level,
             structlog.stdlib.add_logger_name,
-            structlog.stdlib.PositionalArgumentsFormatter(),
             timestamper,
-            Redact(scrubber),
             structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
         ],
         logger_factory=structlog.stdlib.LoggerFactory(),
