@@ -237,3 +237,17 @@ async def test_a_field_named_level_does_not_lower_the_masking(
     assert "comment" not in library
     assert not {"text", "reason", "report"} & set(scored)  # typed fields go whatever they hold
     assert DESCRIPTION not in logs.text
+
+
+async def test_typed_context_hidden_by_a_field_of_the_same_name_is_cut_out_all_the_same(
+    configure_logs: ConfigureLogs,
+) -> None:
+    logs = configure_logs("INFO")
+    structlog.contextvars.bind_contextvars(text=DESCRIPTION)
+    try:
+        structlog.get_logger("zavhoz.test").info(f"quoting {DESCRIPTION}", text="другое")
+    finally:
+        structlog.contextvars.clear_contextvars()
+    [line] = logs.lines()
+    assert line["event"] == "quoting [typed text]"
+    assert "text" not in line

@@ -51,7 +51,9 @@ _LEVELS = {
     "critical": logging.CRITICAL,
     "fatal": logging.CRITICAL,
 }
-_META = ("_record", "_from_structlog", "exc_info", "positional_args")
+_SHADOWED = "_shadowed_context"
+"""Where ``merge_context`` leaves the typed context values that a call's fields hid."""
+_META = ("_record", "_from_structlog", "exc_info", "positional_args", _SHADOWED)
 _PLAIN_SCALARS = SCALARS | {str}
 
 
@@ -72,13 +74,14 @@ class Redact:
         self._stringify = stringify
 
     def __call__(self, logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
+        context = event_dict.pop(_SHADOWED, None)
         unmasked = self._unmasked(event_dict)
         if not unmasked:
             return event_dict
         drop_typed = _LEVELS.get(method_name, logging.INFO) > logging.DEBUG
-        typed = (
-            typed_values(event_dict, structlog.contextvars.get_contextvars()) if drop_typed else ()
-        )
+        if context is None:
+            context = structlog.contextvars.get_contextvars()
+        typed = typed_values(event_dict, context) if drop_typed else ()
         for key in unmasked:
             if drop_typed and key in TYPED_FIELDS:
                 del event_dict[key]
@@ -102,6 +105,20 @@ class Redact:
             if key in _RENDERED
             or (type(value) not in _PLAIN_SCALARS and key not in _META and not _plain(value))
         ]
+
+
+def merge_context(logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
+    """structlog's ``merge_contextvars``, reading the context once for ``Redact`` as well.
+
+    What a call's own fields hide of the context can still be quoted elsewhere in the line:
+    the typed values among it are left for ``Redact``, which needs not read the context again.
+    """
+    event_dict[_SHADOWED] = {
+        key: value
+        for key, value in structlog.contextvars.get_contextvars().items()
+        if event_dict.setdefault(key, value) is not value and key in TYPED_FIELDS
+    }
+    return event_dict
 
 
 _RENDERED = ("exception", "stack")
@@ -151,7 +168,7 @@ def configure_logging(
     structlog.configure(
         processors=[
             structlog.stdlib.filter_by_level,
-            structlog.contextvars.merge_contextvars,
+            merge_context,
             structlog.stdlib.PositionalArgumentsFormatter(),
             Redact(scrubber),  # before the fields the pipeline adds itself: nothing to mask there
             structlog.stdlib.add_log_level,
