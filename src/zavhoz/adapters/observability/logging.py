@@ -79,9 +79,7 @@ class Redact:
         if not unmasked:
             return event_dict
         drop_typed = _LEVELS.get(method_name, logging.INFO) > logging.DEBUG
-        if context is None:
-            context = structlog.contextvars.get_contextvars()
-        typed = typed_values(event_dict, context) if drop_typed else ()
+        typed = _typed(event_dict, context) if drop_typed else ()
         for key in unmasked:
             if drop_typed and key in TYPED_FIELDS:
                 del event_dict[key]
@@ -107,11 +105,17 @@ class Redact:
         ]
 
 
+def _typed(event_dict: EventDict, shadowed: dict[str, Any] | None) -> tuple[str, ...]:
+    """What was typed, in the line and in the context (read again unless ``merge_context`` did)."""
+    context = structlog.contextvars.get_contextvars() if shadowed is None else shadowed
+    return typed_values(event_dict, context)
+
+
 def merge_context(logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
     """structlog's ``merge_contextvars``, reading the context once for ``Redact`` as well.
 
-    What a call's own fields hide of the context can still be quoted elsewhere in the line:
-    the typed values among it are left for ``Redact``, which needs not read the context again.
+    What a call's own fields hide of the context can still be quoted elsewhere in the line: the
+    typed values among it are left for ``Redact``, which then need not read the context again.
     """
     event_dict[_SHADOWED] = {
         key: value
