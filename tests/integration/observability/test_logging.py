@@ -217,3 +217,37 @@ async def test_values_that_are_not_plain_data_are_logged_as_masked_strings(
     [line] = logs.named("holding")
     assert line["holder"] == "Holder(token='[token]', description='[typed text]')"
     assert line["items"] == {"n": [1, None]}
+
+
+async def test_a_field_named_level_does_not_lower_the_masking(
+    configure_logs: ConfigureLogs,
+) -> None:
+    """The line's own level decides what is masked, not a field that claims another."""
+    logs = configure_logs("INFO")
+    structlog.contextvars.bind_contextvars(text=DESCRIPTION)
+    try:
+        logging.getLogger("aiogram.dispatcher").info(
+            "about %r", DESCRIPTION, extra={"level": "debug", "comment": "дверь"}
+        )
+        structlog.get_logger("zavhoz.test").info("scored", reason=None, report=3)
+    finally:
+        structlog.contextvars.clear_contextvars()
+    library, scored = logs.entries
+    assert library["event"] == "about '[typed text]'"
+    assert "comment" not in library
+    assert not {"text", "reason", "report"} & set(scored)  # typed fields go whatever they hold
+    assert DESCRIPTION not in logs.text
+
+
+async def test_typed_context_hidden_by_a_field_of_the_same_name_is_cut_out_all_the_same(
+    configure_logs: ConfigureLogs,
+) -> None:
+    logs = configure_logs("INFO")
+    structlog.contextvars.bind_contextvars(text=DESCRIPTION)
+    try:
+        structlog.get_logger("zavhoz.test").info(f"quoting {DESCRIPTION}", text="другое")
+    finally:
+        structlog.contextvars.clear_contextvars()
+    [line] = logs.lines()
+    assert line["event"] == "quoting [typed text]"
+    assert "text" not in line

@@ -18,6 +18,7 @@ import structlog
 from structlog.types import EventDict, Processor, WrappedLogger
 
 from zavhoz.adapters.observability.redaction import (
+    SCALARS,
     TYPED_FIELDS,
     Scrubber,
     typed_values,
@@ -50,7 +51,10 @@ _LEVELS = {
     "critical": logging.CRITICAL,
     "fatal": logging.CRITICAL,
 }
-_META = ("_record", "_from_structlog", "exc_info", "positional_args")
+_SHADOWED = "_shadowed_context"
+"""Where ``merge_context`` leaves the typed context values that a call's fields hid."""
+_META = ("_record", "_from_structlog", "exc_info", "positional_args", _SHADOWED)
+_PLAIN_SCALARS = SCALARS | {str}
 
 
 class Redact:
@@ -61,6 +65,8 @@ class Redact:
     (``stringify``: values that are not plain data are turned into masked strings there, so a
     renderer's ``repr`` cannot reveal anything). The second pass leaves the plain values the
     first one masked as they are: it masks the rendered traceback and what it stringifies.
+    The line's level is its method's (never a field called ``level``); numbers and ``None`` are
+    left alone unless they sit under a typed field, which goes whatever it holds.
     """
 
     def __init__(self, scrubber: Scrubber, *, stringify: bool = False) -> None:
@@ -68,14 +74,12 @@ class Redact:
         self._stringify = stringify
 
     def __call__(self, logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
-        level = _LEVELS.get(str(event_dict.get("level", method_name)).lower(), logging.INFO)
-        drop_typed = level > logging.DEBUG
+        context = event_dict.pop(_SHADOWED, None)
         unmasked = self._unmasked(event_dict)
         if not unmasked:
             return event_dict
-        typed = (
-            typed_values(event_dict, structlog.contextvars.get_contextvars()) if drop_typed else ()
-        )
+        drop_typed = _LEVELS.get(method_name, logging.INFO) > logging.DEBUG
+        typed = _typed(event_dict, context) if drop_typed else ()
         for key in unmasked:
             if drop_typed and key in TYPED_FIELDS:
                 del event_dict[key]
@@ -88,12 +92,37 @@ class Redact:
 
     def _unmasked(self, event_dict: EventDict) -> list[str]:
         if not self._stringify:
-            return [key for key in event_dict if key not in _META]
+            return [
+                key
+                for key, value in event_dict.items()
+                if (type(value) not in SCALARS or key in TYPED_FIELDS) and key not in _META
+            ]
         return [
             key
             for key, value in event_dict.items()
-            if key in _RENDERED or (key not in _META and not _plain(value))
+            if key in _RENDERED
+            or (type(value) not in _PLAIN_SCALARS and key not in _META and not _plain(value))
         ]
+
+
+def _typed(event_dict: EventDict, shadowed: dict[str, Any] | None) -> tuple[str, ...]:
+    """What was typed, in the line and in the context (read again unless ``merge_context`` did)."""
+    context = structlog.contextvars.get_contextvars() if shadowed is None else shadowed
+    return typed_values(event_dict, context)
+
+
+def merge_context(logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
+    """structlog's ``merge_contextvars``, reading the context once for ``Redact`` as well.
+
+    What a call's own fields hide of the context can still be quoted elsewhere in the line: the
+    typed values among it are left for ``Redact``, which then need not read the context again.
+    """
+    event_dict[_SHADOWED] = {
+        key: value
+        for key, value in structlog.contextvars.get_contextvars().items()
+        if event_dict.setdefault(key, value) is not value and key in TYPED_FIELDS
+    }
+    return event_dict
 
 
 _RENDERED = ("exception", "stack")
@@ -143,12 +172,12 @@ def configure_logging(
     structlog.configure(
         processors=[
             structlog.stdlib.filter_by_level,
-            structlog.contextvars.merge_contextvars,
+            merge_context,
+            structlog.stdlib.PositionalArgumentsFormatter(),
+            Redact(scrubber),  # before the fields the pipeline adds itself: nothing to mask there
             structlog.stdlib.add_log_level,
             structlog.stdlib.add_logger_name,
-            structlog.stdlib.PositionalArgumentsFormatter(),
             timestamper,
-            Redact(scrubber),
             structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
         ],
         logger_factory=structlog.stdlib.LoggerFactory(),

@@ -30,7 +30,7 @@ TYPED_ASSIGNMENT = re.compile(
 """``description='...'`` in a repr (attrs, pydantic: an aiogram ``Message``), ``"text": "..."`` in
 JSON: a typed field quoted inside some other text, such as an exception message."""
 
-_SCALARS = frozenset({int, float, bool, type(None)})
+SCALARS = frozenset({int, float, bool, type(None)})
 """Values with nothing to mask, returned at once (most of a log line's fields)."""
 
 TOKEN_MASK = "[token]"
@@ -63,7 +63,7 @@ class Scrubber:
         With ``drop_typed`` the values of ``TYPED_FIELDS`` keys are masked whole, and so are
         such fields quoted inside strings. Other objects are returned as they are.
         """
-        if type(value) in _SCALARS:
+        if type(value) in SCALARS:
             return value
         if isinstance(value, str):
             return self.text(value, typed, drop_typed=drop_typed)

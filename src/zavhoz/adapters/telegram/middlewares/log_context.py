@@ -43,14 +43,15 @@ class LogContextMiddleware(BaseMiddleware):
         structlog.contextvars.bind_contextvars(**_update_context(event, data))
         started = self._clock()
         outcome = "failed"
+        logger = log.bind()  # assembled once for the update's two lines, not once per line
         try:
-            log.debug("update received")
+            logger.debug("update received")
             result = await handler(event, data)
             outcome = "not handled" if result is UNHANDLED else "handled"
             return result
         finally:
             took = round((self._clock() - started) * 1000, 1)
-            (log.warning if outcome == "failed" else log.info)(f"update {outcome}", ms=took)
+            (logger.warning if outcome == "failed" else logger.info)(f"update {outcome}", ms=took)
             structlog.contextvars.clear_contextvars()
             structlog.contextvars.bind_contextvars(**saved)
 
