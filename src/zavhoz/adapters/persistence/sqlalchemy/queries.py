@@ -3,7 +3,18 @@
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    func,
+    null,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zavhoz.adapters.persistence.sqlalchemy import mappers
@@ -46,12 +57,20 @@ def _queue_conditions(query: QueueFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-_WITH_HISTORY = (
-    select(requests, *(c.label(f"{EVENT}{c.name}") for c in history.c))
-    .outerjoin(history, history.c.request_id == requests.c.id)
-    .where(requests.c.id == bindparam("request_id"))
-    .order_by(history.c.id)
-)
+def _nothing(columns: Any, prefix: str = "") -> list[Any]:
+    return [null().cast(c.type).label(f"{prefix}{c.name}") for c in columns]
+
+
+_WITH_HISTORY = union_all(
+    select(*requests.c, *_nothing(history.c, EVENT)).where(
+        requests.c.id == bindparam("request_id")
+    ),
+    select(*_nothing(requests.c), *(c.label(f"{EVENT}{c.name}") for c in history.c)).where(
+        history.c.request_id == bindparam("request_id")
+    ),
+).order_by(text(f"{EVENT}id NULLS FIRST"))
+"""One statement, so one consistent answer: the request's row, then one row per event (each
+value converted once, where a join would repeat the request's on every event)."""
 
 
 _OWN = and_(
@@ -97,14 +116,11 @@ class SqlRequestQueries(RequestQueries):
     async def with_history(
         self, request_id: RequestId
     ) -> tuple[Request, list[HistoryEvent]] | None:
-        """One statement: the request's columns ride along on each of its history rows."""
         found = await self._session.execute(_WITH_HISTORY, {"request_id": request_id})
         rows = found.mappings().all()
-        if not rows:
+        if not rows or rows[0]["id"] is None:
             return None
-        return mappers.request_from_row(rows[0]), [
-            _event(row) for row in rows if row[f"{EVENT}id"] is not None
-        ]
+        return mappers.request_from_row(rows[0]), [_event(row) for row in rows[1:]]
 
     async def open_at(self, location: str, room_code: RoomCode | None) -> list[Request]:
         """The active requests of the room or typed as its place (``place_key``): SQL narrows
