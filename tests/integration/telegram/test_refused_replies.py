@@ -56,6 +56,15 @@ async def finish(person: Person, db: MemoryDatabase, since: str) -> None:
     assert "Заявка №1 принята" in person.last.text
 
 
+async def at_the_card(world: World) -> Person:
+    """A staff member whose new request is at its confirmation card."""
+    anna = await staff(world)
+    await anna.send("📝 Новая заявка")
+    for step in STEPS[:-1]:
+        await ANSWERS[step](anna)
+    return anna
+
+
 async def resume(person: Person) -> str:
     """«📝 Новая заявка» offers the unfinished draft; «▶️ Продолжить» asks its step again."""
     await person.send("📝 Новая заявка")
@@ -159,10 +168,7 @@ async def test_a_refused_photo_count_keeps_the_photo(world: World, db: MemoryDat
 async def test_a_refused_acceptance_files_the_request_once(
     world: World, db: MemoryDatabase, fault: str
 ) -> None:
-    anna = await staff(world)
-    await anna.send("📝 Новая заявка")
-    for step in STEPS[:-1]:
-        await ANSWERS[step](anna)
+    anna = await at_the_card(world)
 
     world.session.refuse(SendMessage, fault=fault)
     assert await anna.press("Отправить") == APOLOGY
@@ -179,10 +185,7 @@ async def test_sending_an_incomplete_draft_asks_for_the_missing_field(
     world: World, db: MemoryDatabase, missing: str, named: str
 ) -> None:
     """A draft left incomplete (kept from before this fix) goes back to the field it lacks."""
-    anna = await staff(world)
-    await anna.send("📝 Новая заявка")
-    for step in STEPS[:-1]:
-        await ANSWERS[step](anna)
+    anna = await at_the_card(world)
     storage = world.dispatcher.fsm.storage
     data = await storage.get_data(fsm_key(anna))
     data["draft"][missing] = None
@@ -224,10 +227,7 @@ async def test_a_refused_recount_of_an_album_keeps_every_photo(
 async def test_an_old_card_sends_nothing_and_shows_the_draft_going_on(
     world: World, db: MemoryDatabase
 ) -> None:
-    anna = await staff(world)
-    await anna.send("📝 Новая заявка")
-    for step in STEPS[:-1]:
-        await ANSWERS[step](anna)
+    anna = await at_the_card(world)
     old = anna.last
     send = old.buttons[0].callback_data
     assert send is not None
@@ -246,10 +246,7 @@ async def test_the_card_sent_while_a_field_is_changed_is_shown_again_first(
     world: World, db: MemoryDatabase
 ) -> None:
     """«Отправить» of the card whose field is being changed: the card as it is now, to check."""
-    anna = await staff(world)
-    await anna.send("📝 Новая заявка")
-    for step in STEPS[:-1]:
-        await ANSWERS[step](anna)
+    anna = await at_the_card(world)
     card = anna.last
     send = card.buttons[0].callback_data
     assert send is not None
