@@ -1,5 +1,6 @@
 """The one flow of every card button: the core says whether it may be done now; the row says
-what to ask for first; then the use case acts and the card is shown as it is now.
+what to ask for first; then the use case acts and the card is shown as it is now. An action that
+asks for nothing goes straight to its use case, which refuses a card changed since it was seen.
 
 A button on a card that changed meanwhile shows the card as it is now instead of acting (a second
 press is the «Да»); for an action that asks for text, what the person types next still counts, and
@@ -41,8 +42,8 @@ async def on_card_button(
         callback_answer.text = data["t"]("common.stale_button")
         return
     scene = Scene.of_button(query, callback_answer, data)
-    if row is not None and row.asks is Ask.NOTHING and row.guarded:
-        await _at_once_unseen(scene, row, callback_data)
+    if row is not None and row.asks is Ask.NOTHING:
+        await _at_once(scene, row, callback_data)
         return
     card = await scene.services.card(scene.user.id, RequestId(callback_data.id))
     if row is None:
@@ -76,14 +77,11 @@ async def _changed_meanwhile(scene: Scene, row: Row, card: RequestCard, pressed:
     scene.alert(why)
 
 
-async def _at_once(scene: Scene, row: Row, card: RequestCard, arg: str) -> None:
-    await act_on_button(scene, row, given_by(scene, card))
-
-
-async def _at_once_unseen(scene: Scene, row: Row, pressed: CardCb) -> None:
+async def _at_once(scene: Scene, row: Row, pressed: CardCb) -> None:
     """Act without reading the card first: the core refuses a card changed meanwhile."""
     request_id = RequestId(pressed.id)
-    given = Given(actor=scene.user.id, request_id=request_id, seen=pressed.v)
+    seen = pressed.v if row.guarded else None
+    given = Given(actor=scene.user.id, request_id=request_id, seen=seen)
     try:
         await act_on_button(scene, row, given)
     except ChangedMeanwhile:
@@ -109,7 +107,6 @@ async def _stars(scene: Scene, row: Row, card: RequestCard, arg: str) -> None:
 
 
 ASKERS = {
-    Ask.NOTHING: _at_once,
     Ask.STARS: _stars,
     Ask.PERSON: pickers.person,
     Ask.PRIORITY: pickers.priority,
