@@ -2,7 +2,7 @@
 
 import attrs
 
-from zavhoz.domain.ids import UserId
+from zavhoz.domain.ids import RequestId, UserId
 
 
 class DomainError(Exception):
@@ -92,7 +92,7 @@ class ConcurrentUpdate(DomainError):
 class ChangedMeanwhile(DomainError):
     """The request is no longer as the person saw it when they chose to act (``seen``)."""
 
-    request_id: int
+    request_id: RequestId
     seen: int
     code = "changed_meanwhile"
 

@@ -232,10 +232,10 @@ class DeliveryWorker(Stoppable):
         self._forget(held)
         self._lanes.release(chat)
 
-    def _forget(self, held: _Held, release: bool = True) -> None:
+    def _forget(self, held: _Held) -> None:
+        """No longer ours to send: its claim is released with the next claim."""
         self._held.pop(held.delivery.id, None)
-        if release:
-            self._unreleased.add(held.delivery.id)
+        self._unreleased.add(held.delivery.id)
 
     # --- one message ----------------------------------------------------------------------
 

@@ -9,23 +9,25 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
-def _insert(session: AsyncSession, table: Table) -> Any:
-    dialect = session.get_bind().dialect.name
+def _dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
+def _insert(dialect: str, table: Table) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 def insert_ignoring(session: AsyncSession, table: Table, keys: Sequence[str]) -> Any:
-    """INSERT that skips rows whose ``keys`` already exist."""
-    return _ignoring(session.get_bind().dialect.name, table, tuple(keys))
+    """INSERT that skips rows whose ``keys`` already exist (built once per table and keys)."""
+    return _ignoring(_dialect(session), table, tuple(keys))
 
 
 @cache
 def _ignoring(dialect: str, table: Table, keys: tuple[str, ...]) -> Any:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(table).on_conflict_do_nothing(index_elements=list(keys))
+    return _insert(dialect, table).on_conflict_do_nothing(index_elements=list(keys))
 
 
 def upsert(session: AsyncSession, table: Table, row: Mapping[str, Any], keys: Sequence[str]) -> Any:
-    statement = _insert(session, table).values(dict(row))
+    statement = _insert(_dialect(session), table).values(dict(row))
     changes = {name: statement.excluded[name] for name in row if name not in keys}
     return statement.on_conflict_do_update(index_elements=list(keys), set_=changes)
