@@ -4,13 +4,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.integration.test_persistence_contract import draft, seed_people, store
 from tests.unit.builders import user
 from zavhoz.adapters.persistence.cache import Memo
 from zavhoz.adapters.persistence.sqlalchemy import sql_uow_factory
+from zavhoz.adapters.persistence.sqlalchemy.counting import StatementCounter
 from zavhoz.application.ports import UnitOfWorkFactory
 from zavhoz.domain.ids import RoomCode, UserId
 from zavhoz.domain.rooms import Room
@@ -19,20 +19,12 @@ from zavhoz.domain.users import Role
 ANNA, IVAN = user(1), user(2, Role.EXECUTOR)
 
 
-class Statements:
-    """What the engine sends to the database, first words only."""
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.sent: list[str] = []
-        event.listen(engine.sync_engine, "before_cursor_execute", self._record)
-
-    def _record(self, _c: Any, _cur: Any, statement: str, *_: Any) -> None:
-        self.sent.append(statement.split()[0].upper())
-
-    async def during(self, work: Callable[[], Awaitable[object]]) -> list[str]:
-        self.sent.clear()
-        await work()
-        return list(self.sent)
+async def sent_during(engine: AsyncEngine, work: Callable[[], Awaitable[object]]) -> list[str]:
+    """The first word of each statement the database ran during ``work``, BEGIN included."""
+    counter = StatementCounter.attach(engine)
+    await work()
+    counter.detach()
+    return [statement.split()[0].upper() for statement in counter.statements]
 
 
 @pytest.fixture
@@ -50,9 +42,8 @@ async def person(factory: UnitOfWorkFactory, user_id: int = 1) -> Any:
 async def test_a_person_read_twice_costs_one_statement(
     factory: UnitOfWorkFactory, engine: AsyncEngine
 ) -> None:
-    statements = Statements(engine)
-    assert await statements.during(lambda: person(factory)) == ["SELECT"]
-    assert await statements.during(lambda: person(factory)) == []
+    assert await sent_during(engine, lambda: person(factory)) == ["SELECT"]
+    assert await sent_during(engine, lambda: person(factory)) == []
 
 
 async def test_a_committed_change_is_seen_at_once(factory: UnitOfWorkFactory) -> None:
@@ -88,9 +79,8 @@ async def test_people_by_role_are_remembered_until_a_promotion(
         async with factory(read_only=True) as uow:
             return [u.id for u in await uow.users.with_role([Role.EXECUTOR])]
 
-    statements = Statements(engine)
     assert await executors() == [2]
-    assert await statements.during(executors) == []
+    assert await sent_during(engine, executors) == []
     async with factory() as uow:
         await uow.users.add(user(3, Role.EXECUTOR))
         await uow.commit()
@@ -104,9 +94,8 @@ async def test_rooms_are_remembered_until_one_changes(
         async with factory(read_only=True) as uow:
             return await uow.rooms.get(RoomCode(code))
 
-    statements = Statements(engine)
     assert await room("305") is None
-    assert await statements.during(lambda: room("305")) == []
+    assert await sent_during(engine, lambda: room("305")) == []
     async with factory() as uow:
         await uow.rooms.upsert(Room(code=RoomCode("305"), name="Каб. 305"))
         await uow.commit()
@@ -122,13 +111,12 @@ async def test_a_new_request_puts_its_place_first_without_a_statement(
         async with factory(read_only=True) as uow:
             return await uow.queries.recent_locations(UserId(1), 3)
 
-    statements = Statements(engine)
     assert await places() == []
     for location in ("Каб. 101", "Спортзал", "Каб. 101"):
         async with factory() as uow:
             await store(uow, draft(ANNA, location=location))
             await uow.commit()
-    assert await statements.during(places) == []
+    assert await sent_during(engine, places) == []
     assert await places() == ["Каб. 101", "Спортзал"]
 
 
@@ -159,6 +147,5 @@ async def test_what_another_process_changed_is_seen_after_the_ttl() -> None:
 
 
 async def test_reads_begin_no_transaction(factory: UnitOfWorkFactory, engine: AsyncEngine) -> None:
-    statements = Statements(engine)
-    sent = await statements.during(lambda: person(factory, 2))
+    sent = await sent_during(engine, lambda: person(factory, 2))
     assert sent == ["SELECT"], "no BEGIN: a read never takes SQLite's write lock"
