@@ -309,6 +309,22 @@ async def test_a_change_while_typing_asks_before_acting_and_keeps_the_text(
     assert db.history[rid][-1].payload["reason"] == "Ждём запчасти"
 
 
+async def test_a_reason_typed_for_a_card_the_core_now_refuses_is_given_back(
+    team: Team, db: MemoryDatabase, services: Services
+) -> None:
+    rid = await new_request(services)
+    await in_progress(services, rid)
+    await act(team.ivan, db, rid, "hold")
+    await act(team.boss, db, rid, "reassign", str(PETR))
+
+    await team.ivan.send("Ждём запчасти")
+
+    assert team.ivan.texts[-2] == "Это может только исполнитель заявки или администратор."
+    assert team.ivan.last.text == "Ваш текст не отправлен — вот он, чтобы не пропал:\nЖдём запчасти"
+    assert (db.requests[rid].status, db.requests[rid].assignee) == (Status.IN_PROGRESS, PETR)
+    assert EventKind.PUT_ON_HOLD not in kinds(db, rid)
+
+
 # --- admin ---------------------------------------------------------------------------------
 
 
