@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import text
 
 from zavhoz.adapters.persistence.sqlalchemy import create_engine
+from zavhoz.adapters.persistence.sqlalchemy.engine import units_engine
 from zavhoz.adapters.persistence.sqlalchemy.inline_sqlite import (
     CHECKPOINT_EVERY,
     Checkpoints,
@@ -41,7 +42,7 @@ async def test_a_threaded_engine_is_there_for_long_reads(tmp_path: Path) -> None
 
 
 async def test_the_cursor_keeps_the_dbapi_contract(tmp_path: Path) -> None:
-    connection = await inline_connector(str(tmp_path / "raw.db"), 1.0)()
+    connection = await inline_connector(str(tmp_path / "raw.db"), 1.0, None)()
     async with connection.cursor() as cursor:
         await cursor.execute("CREATE TABLE t (n INTEGER)")
         await cursor.executemany("INSERT INTO t VALUES (?)", [(1,), (2,)])
@@ -64,7 +65,7 @@ async def test_the_cursor_keeps_the_dbapi_contract(tmp_path: Path) -> None:
 
 async def test_the_log_is_copied_into_the_database_off_the_event_loop(tmp_path: Path) -> None:
     database = tmp_path / "logged.db"
-    connection = await inline_connector(str(database), 1.0)()
+    connection = await inline_connector(str(database), 1.0, Checkpoints(str(database)))()
     async with connection.cursor() as cursor:
         await cursor.execute("PRAGMA journal_mode=WAL")
         await cursor.execute("CREATE TABLE t (n INTEGER)")
@@ -83,3 +84,27 @@ async def test_the_log_is_copied_into_the_database_off_the_event_loop(tmp_path: 
 def test_a_checkpoint_of_a_removed_database_is_skipped(tmp_path: Path) -> None:
     Checkpoints(str(tmp_path / "gone.db")).checkpoint()
     assert not (tmp_path / "gone.db").exists(), "no empty database left behind"
+
+
+async def test_units_of_work_on_a_file_get_a_synchronous_twin_disposed_with_the_engine(
+    tmp_path: Path,
+) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'twin.db'}")
+    twin = units_engine(engine)
+    assert twin is not None
+    with twin.begin() as connection:
+        connection.execute(text("CREATE TABLE t (n INTEGER)"))
+        connection.execute(text("INSERT INTO t VALUES (7)"))
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("SELECT n FROM t"))).scalar() == 7, "one file"
+    assert twin.pool.checkedin() == 1
+    await engine.dispose()
+    assert twin.pool.checkedin() == 0
+
+
+def test_only_an_inline_file_has_a_twin(tmp_path: Path) -> None:
+    assert units_engine(create_engine("sqlite+aiosqlite://")) is None
+    assert (
+        units_engine(create_engine(f"sqlite+aiosqlite:///{tmp_path / 'a.db'}", threaded=True))
+        is None
+    )

@@ -1,19 +1,23 @@
 """Counting the statements a database really runs, for the statement budgets of tests and benches.
 
-SQLite: sqlite3's own trace callback on each pooled connection (it fires in aiosqlite's thread), so
-a ``BEGIN IMMEDIATE`` counts and a ``COMMIT``/``ROLLBACK`` the driver skips (no transaction open)
-does not. PostgreSQL (asyncpg): every cursor execution (savepoints included), the ``BEGIN`` asyncpg
-sends before the first statement of a transaction, the ``COMMIT``/``ROLLBACK`` of an open one, and
-the pool's pre-ping (``BEGIN``, ``;``, ``ROLLBACK`` in SQLAlchemy's asyncpg adapter).
+SQLite: sqlite3's own trace callback on each pooled connection, the units of work's synchronous
+twin's too (``engine.units_engine``), so a ``BEGIN IMMEDIATE`` counts and a ``COMMIT``/``ROLLBACK``
+the driver skips (no transaction open) does not. PostgreSQL (asyncpg): every cursor execution
+(savepoints included), the ``BEGIN`` asyncpg sends before the first statement of a transaction,
+the ``COMMIT``/``ROLLBACK`` of an open one, and the pool's pre-ping (``BEGIN``, ``;``,
+``ROLLBACK`` in SQLAlchemy's asyncpg adapter).
 """
 
+import sqlite3
 from collections.abc import Callable
 from typing import Any, Self
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
+from sqlalchemy.pool import ConnectionPoolEntry, Pool, PoolProxiedConnection
+
+from zavhoz.adapters.persistence.sqlalchemy.engine import units_engine
 
 LINE_WIDTH = 120
 """Characters kept of each statement's first line: enough to tell which query ran."""
@@ -38,7 +42,8 @@ class StatementCounter:
         counter = cls(engine)
         counter._attached = True
         if engine.dialect.name == "sqlite":
-            counter._listen(engine.sync_engine.pool, "checkout", counter._trace)
+            for pool in _pools(engine):
+                counter._listen(pool, "checkout", counter._trace)
         else:
             counter._listen_to_cursor_and_transactions()
         return counter
@@ -70,7 +75,10 @@ class StatementCounter:
     def _trace(self, dbapi: Any, record: ConnectionPoolEntry, _: PoolProxiedConnection) -> None:
         if record.info.get(self._traced):
             return
-        dbapi.run_async(lambda raw: raw.set_trace_callback(self._ran))
+        if isinstance(dbapi, sqlite3.Connection):
+            dbapi.set_trace_callback(self._ran)
+        else:
+            dbapi.run_async(lambda raw: raw.set_trace_callback(self._ran))
         record.info[self._traced] = True
 
     # --- PostgreSQL -----------------------------------------------------------------------------
@@ -104,3 +112,8 @@ class StatementCounter:
         ping = _PING if getattr(dbapi, "autocommit", False) else ("BEGIN", *_PING, "ROLLBACK")
         for statement in ping:
             self._ran(statement)
+
+
+def _pools(engine: AsyncEngine) -> list[Pool]:
+    twin = units_engine(engine)
+    return [engine.sync_engine.pool, *([twin.pool] if twin is not None else [])]

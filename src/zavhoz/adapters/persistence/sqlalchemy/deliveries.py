@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from zavhoz.adapters.persistence.sqlalchemy import mappers, tables
+from zavhoz.adapters.persistence.sqlalchemy.sessions import SqlSession
 from zavhoz.application.delivery import DeadLetter, Delivery, DeliveryQueue
 
 PENDING, SENDING, SENT, DEAD, DROPPED = "pending", "sending", "sent", "dead", "dropped"
@@ -71,7 +71,7 @@ def _ranked(now: datetime, theirs: Select[Any]) -> Any:
 
 
 class SqlDeliveryQueue(DeliveryQueue):
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: SqlSession) -> None:
         self._session = session
 
     async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[Delivery]:

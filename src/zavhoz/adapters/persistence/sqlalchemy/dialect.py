@@ -6,10 +6,11 @@ from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+
+from zavhoz.adapters.persistence.sqlalchemy.sessions import SqlSession
 
 
-def _dialect(session: AsyncSession) -> str:
+def _dialect(session: SqlSession) -> str:
     return session.get_bind().dialect.name
 
 
@@ -17,7 +18,7 @@ def _insert(dialect: str, table: Table) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
-def insert_ignoring(session: AsyncSession, table: Table, keys: Sequence[str]) -> Any:
+def insert_ignoring(session: SqlSession, table: Table, keys: Sequence[str]) -> Any:
     """INSERT that skips rows whose ``keys`` already exist (built once per table and keys)."""
     return _ignoring(_dialect(session), table, tuple(keys))
 
@@ -27,7 +28,7 @@ def _ignoring(dialect: str, table: Table, keys: tuple[str, ...]) -> Any:
     return _insert(dialect, table).on_conflict_do_nothing(index_elements=list(keys))
 
 
-def upsert(session: AsyncSession, table: Table, row: Mapping[str, Any], keys: Sequence[str]) -> Any:
+def upsert(session: SqlSession, table: Table, row: Mapping[str, Any], keys: Sequence[str]) -> Any:
     statement = _insert(_dialect(session), table).values(dict(row))
     changes = {name: statement.excluded[name] for name in row if name not in keys}
     return statement.on_conflict_do_update(index_elements=list(keys), set_=changes)

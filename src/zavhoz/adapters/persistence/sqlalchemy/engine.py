@@ -1,12 +1,18 @@
 """Engines: SQLite via aiosqlite (the embedded default), PostgreSQL via asyncpg (production)."""
 
-from typing import Any
+from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
+import sqlalchemy
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from zavhoz.adapters.persistence.sqlalchemy.inline_sqlite import MEMORY, inline_connector
+from zavhoz.adapters.persistence.sqlalchemy.inline_sqlite import (
+    MEMORY,
+    Checkpoints,
+    inline_connector,
+)
 
 DEFAULT_URL = "sqlite+aiosqlite:///./zavhoz.db"
 BUSY_TIMEOUT_MS = 5000
@@ -39,12 +45,45 @@ def create_engine(url: str = DEFAULT_URL, *, threaded: bool = False, **options: 
     if parsed.get_backend_name() != "sqlite":
         connect = ASYNCPG_CONNECT if parsed.get_driver_name() == "asyncpg" else {}
         return create_async_engine(url, **{**POSTGRES_POOL, "connect_args": connect, **options})
-    if not parsed.query and not threaded:
-        options["async_creator"] = inline_connector(parsed.database or MEMORY, BUSY_TIMEOUT_S)
+    inline = not parsed.query and not threaded
+    path = parsed.database or MEMORY
+    checkpoints = Checkpoints(path) if inline and path != MEMORY else None
+    if inline:
+        options["async_creator"] = inline_connector(path, BUSY_TIMEOUT_S, checkpoints)
     engine = create_async_engine(url, **options)
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     event.listen(engine.sync_engine, "begin", _begin_immediate)
+    if checkpoints is not None:
+        _twin(engine, path, checkpoints)
     return engine
+
+
+_TWINS: "WeakKeyDictionary[Engine, Engine]" = WeakKeyDictionary()
+
+
+def units_engine(engine: AsyncEngine) -> Engine | None:
+    """The synchronous engine on the same SQLite file that units of work use, if ``engine`` has one.
+
+    Only an inline SQLite file has one (see ``sessions``); it is disposed with ``engine``.
+    """
+    return _TWINS.get(engine.sync_engine)
+
+
+def _twin(engine: AsyncEngine, path: str, checkpoints: Checkpoints) -> None:
+    twin = sqlalchemy.create_engine(
+        f"sqlite:///{path}",
+        connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+    )
+    event.listen(twin, "connect", _sqlite_pragmas)
+    event.listen(twin, "connect", _no_autocheckpoint)
+    event.listen(twin, "begin", _begin_immediate_on_driver)
+    event.listen(twin, "commit", lambda _: checkpoints.committed())
+    event.listen(engine.sync_engine, "engine_disposed", lambda _: twin.dispose())
+    _TWINS[engine.sync_engine] = twin
+
+
+def _no_autocheckpoint(dbapi_connection: Any, _: object) -> None:
+    dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")  # Checkpoints does it
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: object) -> None:
@@ -58,7 +97,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _: object) -> None:
     cursor.close()
 
 
-def reading(engine: AsyncEngine) -> AsyncEngine:
+AnyEngine = TypeVar("AnyEngine", AsyncEngine, Engine)
+
+
+def reading(engine: AnyEngine) -> AnyEngine:
     """The same pool for queries, in autocommit: a read neither waits for nor holds up a writer."""
     if engine.dialect.name == "sqlite":
         return engine.execution_options(**{READ_ONLY: True})
@@ -70,3 +112,9 @@ def _begin_immediate(connection: Connection) -> None:
     # so two people pressing "take" at once are served one after the other.
     if not connection.get_execution_options().get(READ_ONLY):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _begin_immediate_on_driver(connection: Connection) -> None:
+    """``_begin_immediate`` straight on sqlite3: the same statement at a tenth of the cost."""
+    if not connection.get_execution_options().get(READ_ONLY):
+        connection.connection.driver_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]

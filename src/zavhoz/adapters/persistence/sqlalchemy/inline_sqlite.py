@@ -148,9 +148,10 @@ class InlineConnection:
         return self._conn
 
 
-def inline_connector(path: str, timeout: float) -> Callable[[], Any]:
+def inline_connector(
+    path: str, timeout: float, checkpoints: Checkpoints | None
+) -> Callable[[], Any]:
     """SQLAlchemy's ``async_creator``: a connection to ``path`` that runs on the caller's thread."""
-    checkpoints = None if path == MEMORY else Checkpoints(path)
 
     async def connect() -> InlineConnection:
         connection = sqlite3.connect(path, timeout=timeout, isolation_level=None)

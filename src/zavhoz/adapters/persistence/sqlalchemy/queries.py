@@ -15,9 +15,9 @@ from sqlalchemy import (
     text,
     union_all,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from zavhoz.adapters.persistence.sqlalchemy import mappers
+from zavhoz.adapters.persistence.sqlalchemy.sessions import SqlSession
 from zavhoz.adapters.persistence.sqlalchemy.tables import ACTIVE_SQL, history, requests
 from zavhoz.application.filters import QueueFilter
 from zavhoz.application.paging import Page, PageRequest
@@ -97,7 +97,7 @@ def _event(row: Any) -> HistoryEvent:
 
 
 class SqlRequestQueries(RequestQueries):
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: SqlSession) -> None:
         self._session = session
 
     async def by_author(
@@ -159,7 +159,8 @@ class SqlRequestQueries(RequestQueries):
             .where(requests.c.status.in_(_WORKING), requests.c.assignee_id.is_not(None))
             .group_by(requests.c.assignee_id)
         )
-        return {UserId(who): count for who, count in (await self._session.execute(query)).all()}
+        rows: list[Any] = list((await self._session.execute(query)).all())
+        return {UserId(who): count for who, count in rows}
 
     async def digest(self, since: datetime, until: datetime, now: datetime) -> DigestCounts:
         c = requests.c

@@ -4,11 +4,11 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from zavhoz.adapters.persistence.sqlalchemy import mappers, tables
 from zavhoz.adapters.persistence.sqlalchemy.deliveries import undelivered
 from zavhoz.adapters.persistence.sqlalchemy.dialect import insert_ignoring, upsert
+from zavhoz.adapters.persistence.sqlalchemy.sessions import SqlSession
 from zavhoz.application.messages import OutboxMessage
 from zavhoz.application.paging import Page, PageRequest
 from zavhoz.application.ports import (
@@ -35,7 +35,7 @@ running it. The columns to set come from the parameters."""
 
 
 class _Sql:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: SqlSession) -> None:
         self._session = session
 
 
@@ -75,7 +75,7 @@ class SqlUserRepository(_Sql, UserRepository):
 
 
 class SqlRequestRepository(_Sql, RequestRepository):
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: SqlSession) -> None:
         super().__init__(session)
         self._loaded_versions: dict[RequestId, int] = {}
 

@@ -1,7 +1,7 @@
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from zavhoz.adapters.persistence.cache import (
     CachedQueries,
@@ -12,7 +12,7 @@ from zavhoz.adapters.persistence.cache import (
     Memo,
 )
 from zavhoz.adapters.persistence.sqlalchemy.deliveries import SqlDeliveryQueue
-from zavhoz.adapters.persistence.sqlalchemy.engine import reading
+from zavhoz.adapters.persistence.sqlalchemy.engine import reading, units_engine
 from zavhoz.adapters.persistence.sqlalchemy.queries import SqlRequestQueries
 from zavhoz.adapters.persistence.sqlalchemy.repositories import (
     SqlHistoryRepository,
@@ -21,9 +21,12 @@ from zavhoz.adapters.persistence.sqlalchemy.repositories import (
     SqlRoomRepository,
     SqlUserRepository,
 )
+from zavhoz.adapters.persistence.sqlalchemy.sessions import (
+    Sessions,
+    async_sessions,
+    inline_sessions,
+)
 from zavhoz.application.ports import UnitOfWork, UnitOfWorkFactory
-
-Sessions = async_sessionmaker[AsyncSession]
 
 
 class SqlUnitOfWork(UnitOfWork):
@@ -66,11 +69,18 @@ class SqlUnitOfWork(UnitOfWork):
 
 def sql_uow_factory(engine: AsyncEngine, memo: Memo | None = None) -> UnitOfWorkFactory:
     """Units of work on ``engine``; read-only ones run in autocommit (see ``engine.reading``)."""
-    writing = async_sessionmaker(engine, expire_on_commit=False)
-    queries = async_sessionmaker(reading(engine), expire_on_commit=False)
+    writing, queries = _sessions(engine)
     kept = memo or Memo()
 
     def unit_of_work(*, read_only: bool = False) -> UnitOfWork:
         return SqlUnitOfWork(queries if read_only else writing, kept)
 
     return unit_of_work
+
+
+def _sessions(engine: AsyncEngine) -> tuple[Sessions, Sessions]:
+    """Sessions that write, and sessions that only read; synchronous ones on an inline SQLite."""
+    twin = units_engine(engine)
+    if twin is not None:
+        return inline_sessions(twin), inline_sessions(reading(twin))
+    return async_sessions(engine), async_sessions(reading(engine))

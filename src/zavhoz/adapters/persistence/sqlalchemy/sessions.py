@@ -1,0 +1,81 @@
+"""What repositories run their statements on: an ``AsyncSession``, or on SQLite a ``Connection``.
+
+SQLite's driver runs on the event loop's thread either way (``inline_sqlite``); reaching it
+through SQLAlchemy's async adaptation costs two greenlet switches per driver call, three times
+what the statements themselves cost. ``InlineSession`` gives a synchronous connection the awaitable
+face of an ``AsyncSession``, so repositories are written once for both.
+"""
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, Engine, Executable, Result, ScalarResult
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+
+class SqlSession(Protocol):
+    async def execute(self, statement: Executable, params: Any = None) -> Result[Any]: ...
+
+    async def scalar(self, statement: Executable, params: Any = None) -> Any: ...
+
+    async def scalars(self, statement: Executable, params: Any = None) -> ScalarResult[Any]: ...
+
+    def get_bind(self) -> Engine | Connection: ...
+
+    def in_transaction(self) -> bool: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+Sessions = Callable[[], SqlSession]
+
+
+class InlineSession:
+    """A synchronous ``Connection``, opened at the first statement, behind awaitable methods."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Connection | None = None
+
+    async def execute(self, statement: Executable, params: Any = None) -> Result[Any]:
+        return self._open().execute(statement, params)
+
+    async def scalar(self, statement: Executable, params: Any = None) -> Any:
+        return self._open().scalar(statement, params)
+
+    async def scalars(self, statement: Executable, params: Any = None) -> ScalarResult[Any]:
+        return self._open().scalars(statement, params)
+
+    def get_bind(self) -> Engine | Connection:
+        return self._engine
+
+    def in_transaction(self) -> bool:
+        return self._connection is not None and self._connection.in_transaction()
+
+    async def commit(self) -> None:
+        self._open().commit()
+
+    async def rollback(self) -> None:
+        self._open().rollback()
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def _open(self) -> Connection:
+        if self._connection is None:
+            self._connection = self._engine.connect()
+        return self._connection
+
+
+def inline_sessions(engine: Engine) -> Sessions:
+    return lambda: InlineSession(engine)
+
+
+def async_sessions(engine: AsyncEngine) -> Sessions:
+    return async_sessionmaker(engine, expire_on_commit=False)
