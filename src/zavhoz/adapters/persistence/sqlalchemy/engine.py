@@ -73,6 +73,7 @@ def _twin(engine: AsyncEngine, path: str, checkpoints: Checkpoints) -> None:
     twin = sqlalchemy.create_engine(
         f"sqlite:///{path}",
         connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+        max_overflow=-1,  # waiting for a free connection would block the event loop for good
     )
     event.listen(twin, "connect", _sqlite_pragmas)
     event.listen(twin, "connect", _no_autocheckpoint)

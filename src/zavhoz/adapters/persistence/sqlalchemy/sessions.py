@@ -35,7 +35,8 @@ Sessions = Callable[[], SqlSession]
 
 
 class InlineSession:
-    """A synchronous ``Connection``, opened at the first statement, behind awaitable methods."""
+    """A synchronous ``Connection`` behind awaitable methods, held (as a ``Session`` holds one)
+    from the first statement to the end of the transaction."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -58,9 +59,11 @@ class InlineSession:
 
     async def commit(self) -> None:
         self._open().commit()
+        await self.close()
 
     async def rollback(self) -> None:
         self._open().rollback()
+        await self.close()
 
     async def close(self) -> None:
         if self._connection is not None:
