@@ -1,19 +1,16 @@
 """Fake people who write to the bot: each action is a real ``Update`` fed to the real dispatcher."""
 
 import itertools
-from datetime import UTC, datetime
+import time
 from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.types import (
-    CallbackQuery,
     Chat,
     Document,
-    InlineKeyboardMarkup,
-    Message,
-    MessageEntity,
     PhotoSize,
     Sticker,
+    TelegramObject,
     Update,
     User,
     Voice,
@@ -26,6 +23,8 @@ from zavhoz.adapters.telegram.testing.session import (
     Shown,
     TelegramRuleBroken,
 )
+
+_BOT = BOT.model_dump(exclude_none=True)
 
 
 class World:
@@ -47,10 +46,13 @@ class World:
             ),
         )
 
-    async def feed(self, **content: Any) -> None:
-        await self.dispatcher.feed_update(
-            self.bot, Update(update_id=next(self._update_ids), **content)
+    async def feed(self, **content: TelegramObject | dict[str, Any]) -> None:
+        """An update as Telegram delivers one: data, parsed once with the bot mounted."""
+        raw = {kind: _raw(value) for kind, value in content.items()}
+        update = Update.model_validate(
+            {"update_id": next(self._update_ids), **raw}, context={"bot": self.bot}
         )
+        await self.dispatcher.feed_update(self.bot, update)
 
     def next_message_id(self) -> int:
         return next(self._message_ids)
@@ -63,10 +65,15 @@ class World:
             raise TelegramRuleBroken("; ".join(self.session.violations))
 
 
+def _raw(value: TelegramObject | dict[str, Any]) -> dict[str, Any]:
+    return value if isinstance(value, dict) else value.model_dump(exclude_none=True)
+
+
 class Person:
     def __init__(self, world: World, user: User) -> None:
         self.world, self.user = world, user
         self.chat = Chat(id=user.id, type="private", first_name=user.first_name)
+        self._from, self._in = _raw(user), _raw(self.chat)
 
     @property
     def id(self) -> int:
@@ -138,9 +145,13 @@ class Person:
         """Send raw callback data, as a forged or stale button would."""
         query_id = self.world.next_callback_id()
         message = self._pressed_message(message_id or 1)
-        query = CallbackQuery(
-            id=query_id, from_user=self.user, chat_instance="ci", message=message, data=data
-        )
+        query = {
+            "id": query_id,
+            "from": self._from,
+            "chat_instance": "ci",
+            "message": message,
+            "data": data,
+        }
         await self.world.feed(callback_query=query)
         if query_id not in self.world.session.answered:
             self.world.session.violations.append(f"callback {data!r} was never answered")
@@ -174,24 +185,28 @@ class Person:
                 return shown.menu
         return []
 
-    def _pressed_message(self, message_id: int) -> Message:
+    def _pressed_message(self, message_id: int) -> dict[str, Any]:
         """The message a button is on, as Telegram hands it over: its text, entities, buttons."""
         shown = self.world.session.find(self.chat.id, message_id)
         base: dict[str, Any] = {"text": "…"}
         if shown is not None and not (shown.photos or shown.document):
             text, entities = rendered.parse(shown.text)
-            markup = shown.markup if isinstance(shown.markup, InlineKeyboardMarkup) else None
             base = {
                 "text": text,
                 "entities": [
-                    MessageEntity(type=kind, offset=offset, length=length, url=url)
+                    {"type": kind, "offset": offset, "length": length, "url": url}
                     for kind, offset, length, url in entities
                 ],
-                "reply_markup": markup,
+                "reply_markup": shown.inline_markup(),
             }
-        return Message(
-            message_id=message_id, date=datetime.now(UTC), chat=self.chat, from_user=BOT, **base
-        )
+        return self._sent(message_id, _BOT, base)
+
+    def _sent(
+        self, message_id: int, sender: dict[str, Any], content: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A message as Telegram's data: sent now in this person's chat."""
+        chat, now = self._in, int(time.time())
+        return {"message_id": message_id, "date": now, "chat": chat, "from": sender, **content}
 
     def _find_button(self, label: str) -> tuple[Shown, str]:
         for shown in reversed(self.screens):
@@ -201,11 +216,11 @@ class Person:
         raise AssertionError(f"no button {label!r}; last buttons: {self.buttons()}")
 
     async def _message(self, **content: Any) -> None:
-        message = Message(
-            message_id=self.world.next_message_id(),
-            date=datetime.now(UTC),
-            chat=self.chat,
-            from_user=self.user,
-            **content,
-        )
-        await self.world.feed(message=message)
+        raw = {key: _content(value) for key, value in content.items() if value is not None}
+        await self.world.feed(message=self._sent(self.world.next_message_id(), self._from, raw))
+
+
+def _content(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_content(item) for item in value]
+    return _raw(value) if isinstance(value, TelegramObject) else value

@@ -83,6 +83,19 @@ class Shown:
     markup: Any = None
     photos: int = 0
     document: str | None = None
+    _inline: tuple[Any, dict[str, Any] | None] = attrs.field(
+        default=(None, None), init=False, eq=False, repr=False
+    )
+    """The inline keyboard as data, and the markup it was made of (a press hands it over)."""
+
+    def inline_markup(self) -> dict[str, Any] | None:
+        """The inline keyboard as Telegram sends it along with a pressed button's message."""
+        made_of, data = self._inline
+        if made_of is not self.markup:
+            keyboard = isinstance(self.markup, InlineKeyboardMarkup)
+            data = self.markup.model_dump(exclude_none=True) if keyboard else None
+            self._inline = (self.markup, data)
+        return data
 
     def shows(self, text: str | None, markup: Any) -> bool:
         """An edit to ``text`` (``None``: the text stays) and ``markup`` would change nothing."""
