@@ -1,16 +1,17 @@
-"""What repositories run their statements on: an ``AsyncSession``, or on SQLite a ``Connection``.
+"""What repositories run their statements on: a connection held for one transaction.
 
-SQLite's driver runs on the event loop's thread either way (``inline_sqlite``); reaching it
+An inline SQLite's driver runs on the event loop's thread anyway (``inline_sqlite``); reaching it
 through SQLAlchemy's async adaptation costs two greenlet switches per driver call, three times
-what the statements themselves cost. ``InlineSession`` gives a synchronous connection the awaitable
-face of an ``AsyncSession``, so repositories are written once for both.
+what the statements themselves cost. So there a synchronous ``Connection`` serves
+(``InlineSession``), elsewhere an ``AsyncConnection`` (``AwaitedSession``), behind the same
+awaitable methods: repositories are written once for both.
 """
 
 from collections.abc import Callable
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, Executable, Result, ScalarResult
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 
 class SqlSession(Protocol):
@@ -76,9 +77,51 @@ class InlineSession:
         return self._connection
 
 
+class AwaitedSession:
+    """An ``AsyncConnection`` behind the same methods, held from the first statement to the end
+    of the transaction (an ``AsyncSession`` adds nothing these Core statements need)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
+
+    async def execute(self, statement: Executable, params: Any = None) -> Result[Any]:
+        return await (await self._open()).execute(statement, params)
+
+    async def scalar(self, statement: Executable, params: Any = None) -> Any:
+        return await (await self._open()).scalar(statement, params)
+
+    async def scalars(self, statement: Executable, params: Any = None) -> ScalarResult[Any]:
+        return await (await self._open()).scalars(statement, params)
+
+    def get_bind(self) -> Engine | Connection:
+        return self._engine.sync_engine
+
+    def in_transaction(self) -> bool:
+        return self._connection is not None and self._connection.in_transaction()
+
+    async def commit(self) -> None:
+        await (await self._open()).commit()
+        await self.close()
+
+    async def rollback(self) -> None:
+        await (await self._open()).rollback()
+        await self.close()
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            await self._connection.close()
+            self._connection = None
+
+    async def _open(self) -> AsyncConnection:
+        if self._connection is None:
+            self._connection = await self._engine.connect()
+        return self._connection
+
+
 def inline_sessions(engine: Engine) -> Sessions:
     return lambda: InlineSession(engine)
 
 
 def async_sessions(engine: AsyncEngine) -> Sessions:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return lambda: AwaitedSession(engine)
