@@ -1,6 +1,6 @@
 """/start, /help, /cancel and the menu's help: the ways in and out of everything."""
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandStart, Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -80,8 +80,5 @@ def router() -> Router:
     routes.message.register(show_help, Command("help"))
     routes.message.register(show_help, MenuButton("help"))
     routes.message.register(cancel, Command("cancel"))
-    routes.callback_query.register(
-        drop_draft, WizardCb.filter((F.step == "draft") & (F.value == "drop"))
-    )
     only_its_messages(routes)
     return routes
