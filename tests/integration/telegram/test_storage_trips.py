@@ -1,4 +1,5 @@
-"""A wizard step costs few trips to the FSM storage (each is a Redis round trip in production)."""
+"""A step of a conversation costs few trips to the FSM storage (each a Redis round trip in
+production): the state aiogram read and the data read once serve every filter and handler."""
 
 from collections import Counter
 from collections.abc import AsyncIterator, Mapping
@@ -11,10 +12,17 @@ from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.fsm.storage.memory import MemoryStorage
 
+from zavhoz.adapters.persistence.memory import MemoryDatabase
+from zavhoz.adapters.telegram.callbacks import CardCb
 from zavhoz.adapters.telegram.dispatcher import build_dispatcher
 from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.adapters.telegram.testing import RecordingSession, World
+from zavhoz.application.use_cases.create_request import CreateRequestCommand
+from zavhoz.application.use_cases.take_request import TakeRequestCommand
+from zavhoz.domain.catalog import Category
+from zavhoz.domain.ids import UserId
+from zavhoz.domain.users import Role
 
 
 class CountingStorage(MemoryStorage):
@@ -69,3 +77,28 @@ async def test_a_step_reads_the_state_once_and_the_draft_once(
     storage.trips.clear()
     await anna.press("🚰 Сантехника")
     assert storage.trips == {"get_state": 1, "get_data": 1, "set_data": 2, "set_state": 1}
+
+
+async def test_a_typed_report_reads_the_state_once_and_the_conversation_once(
+    counted_world: World, storage: CountingStorage, services: Services, db: MemoryDatabase
+) -> None:
+    ivan = counted_world.person(202, "Иван")
+    await ivan.send("/start")
+    db.users[UserId(202)].role = Role.EXECUTOR
+    request = await services.create_request(
+        CreateRequestCommand(
+            author_id=UserId(202),
+            location="Каб. 305",
+            category=Category.DOORS_LOCKS_SECURITY,
+            description="Не закрывается дверь в кабинет",
+        )
+    )
+    await services.take(TakeRequestCommand(actor_id=UserId(202), request_id=request.id))
+    card = CardCb(id=request.id, action="open", v=db.requests[request.id].version).pack()
+    await ivan.press_data(card)
+    await ivan.press("Выполнено")
+    storage.trips.clear()
+    await ivan.send("Заменил замок")
+    assert ivan.last.text.startswith("Отчёт записан.")
+    # aiogram reads the state; the filter reads the data; the report is added, then the state.
+    assert storage.trips == {"get_state": 1, "get_data": 2, "set_data": 1, "set_state": 1}
