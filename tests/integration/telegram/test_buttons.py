@@ -5,7 +5,14 @@ from datetime import UTC, datetime
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Chat, Message, User
 
-from zavhoz.adapters.telegram.callbacks import CardCb, ListCb, WizardCb, only_its_buttons
+from zavhoz.adapters.telegram.callbacks import (
+    ButtonFilter,
+    CardCb,
+    ListCb,
+    WizardCb,
+    only_its_buttons,
+)
+from zavhoz.adapters.telegram.dispatcher import feature_routers
 
 PERSON = User(id=7, is_bot=False, first_name="Анна")
 
@@ -49,3 +56,14 @@ async def test_a_router_looks_only_at_its_kinds_of_buttons_unless_one_handler_na
     assert await kinds(pressed(CardCb(id=1).pack())) is True
     assert await kinds(pressed(ListCb(kind="my").pack())) is False
     assert not mixed.callback_query._handler.filters
+
+
+def test_only_the_wizard_router_takes_wizard_buttons_so_the_others_skip_them() -> None:
+    takers = {
+        router.name
+        for router in feature_routers(with_reports=True)
+        for handler in router.callback_query.handlers
+        for check in handler.filters or []
+        if isinstance(check.callback, ButtonFilter) and check.callback.callback_data is WizardCb
+    }
+    assert takers == {"wizard"}

@@ -1,14 +1,14 @@
 """/start, /help, /cancel and the menu's help: the ways in and out of everything."""
 
-from aiogram import F, Router
-from aiogram.filters import Command, CommandStart
+from aiogram import Router
+from aiogram.filters import Command, CommandStart, Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from zavhoz.adapters.telegram.callbacks import WizardCb
 from zavhoz.adapters.telegram.i18n import Texts
 from zavhoz.adapters.telegram.keyboards.menu import main_menu
-from zavhoz.adapters.telegram.menu_filter import MenuButton
+from zavhoz.adapters.telegram.menu_filter import MenuButton, only_its_messages
 from zavhoz.adapters.telegram.states import NewRequest
 from zavhoz.domain.users import User
 
@@ -64,17 +64,21 @@ def _draft_choice(t: Texts) -> InlineKeyboardMarkup:
     )
 
 
-ROOM_DEEP_LINK = r"^/start room_"
+ROOM_DEEP_LINK = "/start room_"
+
+
+class NotRoomLink(Filter):
+    """Not a room's QR code (``/start room_<code>`` belongs to the wizard)."""
+
+    async def __call__(self, message: Message) -> bool:
+        return not (message.text or "").startswith(ROOM_DEEP_LINK)
 
 
 def router() -> Router:
     routes = Router(name="start")
-    # ``/start room_<code>`` (a room's QR code) belongs to the wizard.
-    routes.message.register(start, CommandStart(), ~F.text.regexp(ROOM_DEEP_LINK))
+    routes.message.register(start, CommandStart(), NotRoomLink())
     routes.message.register(show_help, Command("help"))
     routes.message.register(show_help, MenuButton("help"))
     routes.message.register(cancel, Command("cancel"))
-    routes.callback_query.register(
-        drop_draft, WizardCb.filter((F.step == "draft") & (F.value == "drop"))
-    )
+    only_its_messages(routes)
     return routes

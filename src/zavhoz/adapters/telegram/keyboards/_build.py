@@ -1,10 +1,20 @@
-"""What every inline keyboard is made of: a button, rows of a few, and the markup."""
+"""What every inline keyboard is made of: a button, rows of a few, and the markup.
 
+Building a button (a validated pydantic model) is most of a keyboard's cost, and the same
+buttons come again and again (a list's lines, a card redrawn, the wizard's questions): one
+with the same text and data is built once and shared, so nothing may change one in place.
+"""
+
+import functools
 from collections.abc import Iterable, Sequence
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+KEPT = 4096
+"""Distinct buttons kept built."""
 
+
+@functools.lru_cache(maxsize=KEPT)
 def button(text: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=data)
 

@@ -13,6 +13,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from zavhoz.adapters.telegram.callbacks import CardCb
 from zavhoz.adapters.telegram.i18n import Html, Texts
+from zavhoz.adapters.telegram.keyboards._build import button
 from zavhoz.adapters.telegram.views import dates, words
 from zavhoz.adapters.telegram.views.fit import MAX_TEXT, paginate, visible_length
 from zavhoz.application.queries.request_card import RequestCard
@@ -242,5 +243,4 @@ def _button(
     text: str, request: Request, action: Action | str, arg: str = ""
 ) -> InlineKeyboardButton:
     value = action.value if isinstance(action, Action) else action
-    data = CardCb(id=request.id, action=value, v=request.version, arg=arg).pack()
-    return InlineKeyboardButton(text=text, callback_data=data)
+    return button(text, CardCb(id=request.id, action=value, v=request.version, arg=arg).pack())

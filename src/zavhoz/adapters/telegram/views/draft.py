@@ -55,7 +55,15 @@ class Draft:
         )
 
     def to_data(self) -> dict[str, Any]:
-        fields = attrs.asdict(self, filter=lambda field, _: field.name != "key")
+        fields = {
+            "location": self.location,
+            "room_code": self.room_code,
+            "category": self.category,
+            "description": self.description,
+            "priority": self.priority,
+            "attachments": [dict(a) for a in self.attachments],
+            "album": self.album,
+        }
         return {"key": self.key, "draft": fields}
 
     @property

@@ -5,7 +5,7 @@ FSM data (``AskText``): ``action``, ``request_id``, ``version`` (of the card the
 dicts, JSON-serialisable). Other features' keys (the wizard's) are left alone.
 """
 
-from typing import Any
+from typing import Any, Literal
 
 from aiogram.fsm.context import FSMContext
 from aiogram.types import TelegramObject
@@ -35,9 +35,11 @@ async def ask(scene: Scene, row: Row, request_id: int, **params: object) -> None
     await scene.say(text, kb.prompt(scene.t, request_id, skip=row.skip, stop=row.stop))
 
 
-async def asking(event: TelegramObject, state: FSMContext) -> bool:
-    """The conversation is one of ours (``AskText`` may serve other features too)."""
-    return (await state.get_data()).get("action") in ROWS
+async def asking(event: TelegramObject, state: FSMContext) -> Literal[False] | dict[str, Any]:
+    """The conversation is one of ours (``AskText`` may serve other features too): its data,
+    read once, is the handler's ``conversation``."""
+    data = await state.get_data()
+    return {"conversation": data} if data.get("action") in ROWS else False
 
 
 async def end(state: FSMContext) -> None:

@@ -25,9 +25,8 @@ async def take_report(scene: Scene, row: Row, report: str) -> None:
     except ValidationFailed as error:
         await scene.refuse(error)
         return
-    await scene.state.update_data(text=report)
+    data = await scene.state.update_data(text=report)
     await scene.state.set_state(AskText.photos)
-    data = await scene.state.get_data()
     count = len(data.get("photos", []))
     if count:
         key = "act.photos_ask_kept"

@@ -32,11 +32,17 @@ from zavhoz.domain.users import User
 
 
 async def on_message(
-    message: Message, user: User, t: Texts, services: Services, state: FSMContext, bot: Bot
+    message: Message,
+    user: User,
+    t: Texts,
+    services: Services,
+    state: FSMContext,
+    bot: Bot,
+    conversation: dict[str, Any],
+    raw_state: str | None,
 ) -> None:
     """The text, a photo of the work, or a hint of what is awaited."""
-    data = await state.get_data()
-    step = step_of(data, await state.get_state())
+    data, step = conversation, step_of(conversation, raw_state)
     scene = Scene(user=user, t=t, services=services, state=state, bot=bot, chat_id=message.chat.id)
     row = ROWS[data["action"]]
     if message.photo and row.asks is Ask.REPORT:

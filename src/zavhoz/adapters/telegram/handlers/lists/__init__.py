@@ -13,10 +13,10 @@ from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 
 from zavhoz.adapters.telegram.callbacks import ListCb
-from zavhoz.adapters.telegram.handlers._not_menu import not_menu_buttons
+from zavhoz.adapters.telegram.handlers._not_menu import NotMenuButton
 from zavhoz.adapters.telegram.handlers.lists import my_requests, queue, search, search_results
 from zavhoz.adapters.telegram.keyboards.lists.queue_view import QueueMenuCb, QueueView
-from zavhoz.adapters.telegram.menu_filter import MenuButton
+from zavhoz.adapters.telegram.menu_filter import MenuButton, Typed, only_its_messages
 
 
 def router() -> Router:
@@ -29,9 +29,8 @@ def router() -> Router:
     routes.message.register(
         search_results.run_search,
         StateFilter(search.Search.query),
-        F.text,
-        ~F.text.startswith("/"),
-        *not_menu_buttons(),
+        Typed(),
+        NotMenuButton(),
     )
     routes.callback_query.register(my_requests.my_page, ListCb.filter(F.kind == "my"))
     routes.callback_query.register(queue.queue_page, ListCb.filter(F.kind == "queue"))
@@ -41,4 +40,5 @@ def router() -> Router:
     routes.callback_query.register(
         queue.pick_filter, QueueMenuCb.filter(F.what.in_(set(QueueView.FIELDS)))
     )
+    only_its_messages(routes)
     return routes

@@ -18,13 +18,15 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandStart, StateFilter
 
 from zavhoz.adapters.telegram.callbacks import WizardCb
-from zavhoz.adapters.telegram.handlers._not_menu import not_menu_buttons
+from zavhoz.adapters.telegram.handlers._not_menu import NotMenuButton
+from zavhoz.adapters.telegram.handlers.start import drop_draft
 from zavhoz.adapters.telegram.handlers.wizard import confirm, entry, room_link, steps
 from zavhoz.adapters.telegram.handlers.wizard.loading import TurnMiddleware
-from zavhoz.adapters.telegram.menu_filter import MenuButton
+from zavhoz.adapters.telegram.menu_filter import MenuButton, only_its_messages
 from zavhoz.adapters.telegram.states import NewRequest
 
 DRAFT_CHOICE = ((F.step == "draft") & F.value.in_({"continue", "new"})) | (F.step == "room")
+DRAFT_DROP = (F.step == "draft") & (F.value == "drop")
 
 
 def router() -> Router:
@@ -36,7 +38,7 @@ def router() -> Router:
     routes.message.register(
         room_link.room_link, CommandStart(deep_link=True, magic=F.args.startswith("room_"))
     )
-    routes.message.register(steps.on_message, StateFilter(NewRequest), *not_menu_buttons())
+    routes.message.register(steps.on_message, StateFilter(NewRequest), NotMenuButton())
     routes.callback_query.register(  # the wizard's own buttons, pressed most: checked first
         steps.on_button, WizardCb.filter(F.step.in_(set(steps.BUTTONS))), StateFilter(NewRequest)
     )
@@ -44,4 +46,7 @@ def router() -> Router:
     routes.callback_query.register(confirm.send, WizardCb.filter(F.step == "send"))
     routes.callback_query.register(room_link.same_problem, WizardCb.filter(F.step == "same"))
     routes.callback_query.register(room_link.new_problem, WizardCb.filter(F.step == "newat"))
+    # /start's «🗑 Удалить черновик»: every wizard button is this router's, so others skip them.
+    routes.callback_query.register(drop_draft, WizardCb.filter(DRAFT_DROP))
+    only_its_messages(routes)
     return routes

@@ -42,7 +42,7 @@ async def send(
 ) -> None:
     """«✅ Отправить»: however often it is pressed, one request per draft."""
     submitted = turn.data.get("submitted") or {}
-    step = await turn.step()
+    step = turn.step()
     if submitted.get("key") == callback_data.value:
         callback_answer.text = turn.t("wizard.sent.already", number=submitted.get("id"))
     elif step is None or turn.draft.key != callback_data.value:

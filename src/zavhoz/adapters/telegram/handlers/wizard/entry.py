@@ -11,7 +11,7 @@ from zavhoz.adapters.telegram.handlers.wizard.turn import Turn
 
 async def new(message: Message, turn: Turn) -> None:
     """An unfinished draft is offered first."""
-    if await turn.step():
+    if turn.step():
         await offer_draft(turn, WizardCb(step="draft", value="new"))
         return
     await begin(turn)
@@ -24,7 +24,7 @@ async def on_draft(
     if callback_data.step == "draft" and callback_data.value == "continue":
         await _resume(turn, callback_answer)
         return
-    dropped = await turn.step() is not None
+    dropped = turn.step() is not None
     await turn.leave()
     await turn.edit(turn.t("start.draft_dropped") if dropped else None)
     if callback_data.step == "room":
@@ -34,7 +34,7 @@ async def on_draft(
 
 
 async def _resume(turn: Turn, callback_answer: CallbackAnswer) -> None:
-    step = await turn.step()
+    step = turn.step()
     if step is None:
         callback_answer.text = turn.t("wizard.draft.gone")
         await turn.edit()

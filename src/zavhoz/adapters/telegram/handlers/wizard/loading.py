@@ -24,7 +24,7 @@ class TurnMiddleware(BaseMiddleware):
 
 async def load_turn(event: TelegramObject, data: dict[str, Any]) -> Turn:
     state, user = data["state"], data["user"]
-    fsm, routed = await state.get_data(), await state.get_state()
+    fsm = await state.get_data()
     turn = Turn(
         user=user,
         t=data["t"],
@@ -34,7 +34,7 @@ async def load_turn(event: TelegramObject, data: dict[str, Any]) -> Turn:
         chat_id=user.id,
         data=fsm,
         draft=Draft.from_data(fsm) or Draft(),
-        routed=routed,
+        routed=data.get("raw_state"),  # read under the person's lock by aiogram's FSM
     )
     if isinstance(event, Message):
         turn.chat_id = event.chat.id

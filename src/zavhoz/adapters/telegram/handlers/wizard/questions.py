@@ -6,7 +6,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from zavhoz.adapters.telegram.handlers.wizard.places import places
 from zavhoz.adapters.telegram.handlers.wizard.turn import Turn
-from zavhoz.adapters.telegram.i18n import Html
+from zavhoz.adapters.telegram.i18n import Html, Texts
 from zavhoz.adapters.telegram.keyboards import wizard as kb
 from zavhoz.adapters.telegram.views import words
 from zavhoz.adapters.telegram.views.draft_card import draft_card
@@ -43,7 +43,12 @@ async def description(turn: Turn) -> Question:
 
 
 async def priority(turn: Turn) -> Question:
-    t = turn.t
+    return _priority_question(turn.t), kb.priority_keyboard(turn.t, turn.draft.priority)
+
+
+@kb.kept
+def _priority_question(t: Texts) -> str:
+    """The priorities with their hints: the same text all day in a language."""
     lines = [t("wizard.priority.ask")]
     lines += [
         t(
@@ -53,7 +58,7 @@ async def priority(turn: Turn) -> Question:
         )
         for p in kb.URGENCIES
     ]
-    return "\n".join(lines), kb.priority_keyboard(t, turn.draft.priority)
+    return "\n".join(lines)
 
 
 async def files(turn: Turn) -> Question:

@@ -19,7 +19,7 @@ from zavhoz.domain.rooms import Room, room_code
 
 async def room_link(message: Message, command: CommandObject, turn: Turn) -> None:
     raw = (command.args or "").removeprefix("room_")
-    if await turn.step():
+    if turn.step():
         await offer_draft(turn, WizardCb(step="room", value=valid_code(raw) or ""))
         return
     await open_room(turn, raw)
@@ -57,7 +57,7 @@ async def same_problem(
 
 async def new_problem(query: CallbackQuery, callback_data: WizardCb, turn: Turn) -> None:
     """«Новая проблема»: the wizard with the room filled in."""
-    if await turn.step():
+    if turn.step():
         await offer_draft(turn, WizardCb(step="room", value=callback_data.value))
         return
     await turn.edit()

@@ -42,7 +42,7 @@ BUTTON_STEPS = {
 
 
 async def on_message(message: Message, turn: Turn) -> None:
-    step = await turn.step()
+    step = turn.step()
     if step is None:
         await turn.say(turn.t("common.not_understood"), main_menu(turn.user, turn.t))
         return
@@ -57,7 +57,7 @@ async def on_button(
     An earlier step's button, pressed because Telegram refused the question that followed it,
     asks that question again.
     """
-    step = await turn.step()
+    step = turn.step()
     expected = BUTTON_STEPS.get(callback_data.step, callback_data.value)
     if step is None or (callback_data.step != "cancel" and step != expected):
         await _stale(turn, step, callback_answer)

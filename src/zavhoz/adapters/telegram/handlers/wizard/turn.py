@@ -40,16 +40,16 @@ class Turn(Scene):
     pressed: int | None = None
     """The message whose button was pressed (``edit`` changes it)."""
     routed: str | None = None
-    """The FSM state as read: ``save`` writes it only when the step's state differs."""
+    """The FSM state, as read and as written since: ``save`` writes it only when it differs."""
 
     @property
     def editing(self) -> bool:
         """A field picked from «✏️ Изменить» is asked again: its answer returns to the card."""
         return bool(self.data.get("editing"))
 
-    async def step(self) -> str | None:
+    def step(self) -> str | None:
         """The step kept with the draft; none outside the wizard (older drafts: the state's)."""
-        routed = STEP_OF.get(await self.state.get_state() or "")
+        routed = STEP_OF.get(self.routed or "")
         kept = self.data.get("step")
         return None if routed is None else kept if kept in STATE_OF else routed
 
