@@ -30,6 +30,11 @@ _ADD_REQUEST = insert(tables.requests).returning(tables.requests.c.id)
 _SAVE_REQUEST = update(tables.requests).where(
     tables.requests.c.id == bindparam("b_id"), tables.requests.c.version == bindparam("b_expected")
 )
+_BY_KEY = select(tables.requests).where(
+    tables.requests.c.author_id == bindparam("author"),
+    tables.requests.c.idempotency_key == bindparam("key"),
+)
+_ADD_EVENTS = insert(tables.history)
 """Built once: a request has thirty columns, and building their statement costs more than
 running it. The columns to set come from the parameters."""
 
@@ -109,10 +114,8 @@ class SqlRequestRepository(_Sql, RequestRepository):
         self._loaded_versions[request.id] = request.version
 
     async def by_idempotency_key(self, author: UserId, key: str) -> Request | None:
-        query = select(tables.requests).where(
-            tables.requests.c.author_id == author, tables.requests.c.idempotency_key == key
-        )
-        row = (await self._session.execute(query)).mappings().first()
+        found = await self._session.execute(_BY_KEY, {"author": author, "key": key})
+        row = found.mappings().first()
         return mappers.request_from_row(row) if row else None
 
     async def due_for_sla(self, now: datetime, limit: int) -> list[Request]:
@@ -131,7 +134,7 @@ class SqlHistoryRepository(_Sql, HistoryRepository):
     async def append(self, request_id: RequestId, events: Sequence[HistoryEvent]) -> None:
         if events:
             rows = [mappers.event_to_row(request_id, e) for e in events]
-            await self._session.execute(insert(tables.history), rows)
+            await self._session.execute(_ADD_EVENTS, rows)
 
     async def of(self, request_id: RequestId) -> list[HistoryEvent]:
         query = (
