@@ -5,8 +5,9 @@ from datetime import UTC, datetime
 from aiogram import F, Router
 from aiogram.dispatcher.event.handler import FilterObject
 from aiogram.filters import Command, StateFilter
-from aiogram.types import Chat, Message, PhotoSize, User
+from aiogram.types import CallbackQuery, Chat, Message, PhotoSize, User
 
+from zavhoz.adapters.telegram.callbacks import CardCb, WizardCb
 from zavhoz.adapters.telegram.dispatcher import feature_routers
 from zavhoz.adapters.telegram.handlers import fallback
 from zavhoz.adapters.telegram.handlers.start import NotRoomLink
@@ -102,11 +103,33 @@ async def test_typed_text_commands_and_room_links_are_told_apart() -> None:
 def test_every_filter_of_every_handler_is_checked_without_a_thread() -> None:
     """aiogram runs a filter that is not a coroutine (a bare ``F`` rule) in a thread."""
     routers = [*feature_routers(with_reports=True), fallback.router()]
-    for router in routers:
+    for router in _and_beneath(routers):
         for observer in (router.message, router.callback_query):
             checks = [*(observer._handler.filters or [])]
             checks += [f for handler in observer.handlers for f in handler.filters or []]
             assert all(_awaited(check) for check in checks), router.name
+
+
+async def test_the_menus_routers_are_passed_in_one_check_by_what_none_of_them_takes() -> None:
+    menus = feature_routers(with_reports=True)[0]
+    kinds = kinds_of(menus)
+    assert kinds is not None
+    answer = sent("Каб. 301")
+    assert await kinds(answer, raw_state=NewRequest.location.state) is False, "the wizard's"
+    assert await kinds(sent("📋 Мои заявки")) is True
+    assert await kinds(sent("/start")) is True
+    presses = [f.callback for f in menus.callback_query._handler.filters or []]
+    assert len(presses) == 1
+    assert await presses[0](pressed(WizardCb(step="cat", value="plumbing").pack())) is False
+    assert await presses[0](pressed(CardCb(id=1, action="open", v=1).pack())) is True
+
+
+def pressed(data: str) -> CallbackQuery:
+    return CallbackQuery(id="q", from_user=PERSON, chat_instance="ci", data=data)
+
+
+def _and_beneath(routers: list[Router]) -> list[Router]:
+    return [each for router in routers for each in (router, *_and_beneath(router.sub_routers))]
 
 
 def _awaited(check: FilterObject) -> bool:

@@ -1,6 +1,7 @@
 """Callback data of every inline button (each packs to at most 64 bytes)."""
 
 import functools
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from aiogram import Router
@@ -54,22 +55,32 @@ def unpacked(kind: type[CallbackData], data: str) -> CallbackData | None:
 class ButtonKinds(Filter):
     """A router's own filter: the press carries data of one of its kinds of buttons."""
 
-    def __init__(self, kinds: set[type[CallbackData]]) -> None:
-        self.heads = tuple(sorted(f"{kind.__prefix__}{kind.__separator__}" for kind in kinds))
+    def __init__(self, kinds: Iterable[type[CallbackData]]) -> None:
+        self.kinds = frozenset(kinds)
+        self.heads = tuple(sorted(f"{kind.__prefix__}{kind.__separator__}" for kind in self.kinds))
+
+    @classmethod
+    def union(cls, found: Iterable["ButtonKinds"]) -> "ButtonKinds":
+        return cls(kind for kinds in found for kind in kinds.kinds)
 
     async def __call__(self, query: CallbackQuery) -> bool:
         return isinstance(query, CallbackQuery) and (query.data or "").startswith(self.heads)
 
 
-def only_its_buttons(router: Router) -> None:
-    """Let ``router`` look at a press only if one of its handlers takes that kind of button.
+def only_its_buttons(router: Router) -> ButtonKinds | None:
+    """Let ``router`` look at a press only if one of its handlers takes that kind of button;
+    the kinds it takes, or ``None`` when it may take any.
 
     A press then passes one check per router instead of one per handler. It applies only when
     every button handler of the router (and nothing beneath it) names its kind.
     """
     kinds = [_kind_of(handler.filters or []) for handler in router.callback_query.handlers]
-    if kinds and not router.sub_routers and None not in kinds:
-        router.callback_query.filter(ButtonKinds({kind for kind in kinds if kind is not None}))
+    if router.sub_routers or None in kinds:
+        return None
+    own = ButtonKinds(kind for kind in kinds if kind is not None)
+    if kinds:
+        router.callback_query.filter(own)
+    return own
 
 
 def _kind_of(filters: list[Any]) -> type[CallbackData] | None:

@@ -5,7 +5,6 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
-from zavhoz.adapters.telegram.callbacks import only_its_buttons
 from zavhoz.adapters.telegram.handlers import (
     actions,
     card,
@@ -28,6 +27,7 @@ from zavhoz.adapters.telegram.middlewares.metrics import UpdateMetricsMiddleware
 from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
 from zavhoz.adapters.telegram.middlewares.user import UserMiddleware
 from zavhoz.adapters.telegram.reports_services import ReportServices
+from zavhoz.adapters.telegram.routing import group, narrowed
 from zavhoz.adapters.telegram.services import Services
 
 
@@ -36,18 +36,18 @@ def feature_routers(with_reports: bool = False) -> list[Router]:
 
     Menu buttons and cards come before the conversations (wizard, typed reasons), so a menu
     button always works; states keep the conversations' own handlers from catching others.
+    Each router looks only at what its handlers may take, the menus' routers as one group.
     Statistics and export need ``ReportServices``, so they join only when those are given.
     """
-    return [
+    menus = [
         start.router(),
         lists.router(),
         card.router(),
         users.router(),
         *([report_screens.router()] if with_reports else []),
-        wizard.router(),
-        actions.router(),
-        preferences.router(),
     ]
+    conversations = [wizard.router(), actions.router(), preferences.router()]
+    return [group("menus", menus), *map(narrowed, conversations)]
 
 
 def build_dispatcher(
@@ -83,8 +83,5 @@ def build_dispatcher(
         observer.middleware(DomainErrorMiddleware())
     if reports is not None:
         dispatcher["reports"] = reports
-    routers = feature_routers(with_reports=reports is not None)
-    for router in routers:
-        only_its_buttons(router)
-    dispatcher.include_routers(*routers, fallback.router())
+    dispatcher.include_routers(*feature_routers(reports is not None), fallback.router())
     return dispatcher

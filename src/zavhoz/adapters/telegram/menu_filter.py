@@ -63,24 +63,31 @@ class MessageKinds(Filter):
         # As ``Command`` reads it: the first character after any leading whitespace.
         return text.lstrip()[:1] in self.prefixes
 
+    @classmethod
+    def union(cls, kinds: Iterable["MessageKinds"]) -> "MessageKinds":
+        found = list(kinds)
+        return cls(
+            labels=[label for kind in found for label in kind.labels],
+            prefixes=[prefix for kind in found for prefix in kind.prefixes],
+            states=[state for kind in found for state in kind.states],
+        )
 
-def only_its_messages(router: Router) -> None:
-    """Let ``router`` look at a message only if one of its handlers may take it.
+
+def only_its_messages(router: Router) -> MessageKinds | None:
+    """Let ``router`` look at a message only if one of its handlers may take it; what it takes,
+    or ``None`` when it may take any.
 
     It applies only when every message handler of the router (and nothing beneath it) has a
     menu button, a command or a state among its filters.
     """
     handlers = router.message.handlers
     kinds = [kind for h in handlers if (kind := _kind_of(h.filters or [])) is not None]
-    if not handlers or router.sub_routers or len(kinds) < len(handlers):
-        return
-    router.message.filter(
-        MessageKinds(
-            labels=[label for kind in kinds for label in kind.labels],
-            prefixes=[prefix for kind in kinds for prefix in kind.prefixes],
-            states=[state for kind in kinds for state in kind.states],
-        )
-    )
+    if router.sub_routers or len(kinds) < len(handlers):
+        return None
+    own = MessageKinds.union(kinds)
+    if handlers:
+        router.message.filter(own)
+    return own
 
 
 def _kind_of(filters: list[Any]) -> MessageKinds | None:

@@ -26,7 +26,7 @@ from aiogram.types import (
 from zavhoz.adapters.telegram.callbacks import Button
 from zavhoz.adapters.telegram.handlers._screen import chat_of, display_zone, replace
 from zavhoz.adapters.telegram.i18n import Html, Texts
-from zavhoz.adapters.telegram.menu_filter import MenuButton, only_its_messages
+from zavhoz.adapters.telegram.menu_filter import MenuButton
 from zavhoz.adapters.telegram.reports_services import ReportServices
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.adapters.telegram.views import words
@@ -308,5 +308,4 @@ def router() -> Router:
     routes.callback_query.register(
         export_file, ExportCb.filter(F.days.in_(PRESET_DAYS) & F.fmt.in_(FORMATS))
     )
-    only_its_messages(routes)
     return routes

@@ -8,7 +8,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from zavhoz.adapters.telegram.callbacks import WizardCb
 from zavhoz.adapters.telegram.i18n import Texts
 from zavhoz.adapters.telegram.keyboards.menu import main_menu
-from zavhoz.adapters.telegram.menu_filter import MenuButton, only_its_messages
+from zavhoz.adapters.telegram.menu_filter import MenuButton
 from zavhoz.adapters.telegram.states import NewRequest
 from zavhoz.domain.users import User
 
@@ -80,5 +80,4 @@ def router() -> Router:
     routes.message.register(show_help, Command("help"))
     routes.message.register(show_help, MenuButton("help"))
     routes.message.register(cancel, Command("cancel"))
-    only_its_messages(routes)
     return routes

@@ -23,7 +23,7 @@ from zavhoz.adapters.telegram.keyboards.users import (
     list_keyboard,
     person_keyboard,
 )
-from zavhoz.adapters.telegram.menu_filter import MenuButton, only_its_messages
+from zavhoz.adapters.telegram.menu_filter import MenuButton
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.adapters.telegram.views import words
 from zavhoz.application.paging import Page, PageRequest
@@ -159,5 +159,4 @@ def router() -> Router:
     routes.callback_query.register(turn_page, UsersPageCb.filter())
     routes.callback_query.register(open_person, UserCb.filter(F.action == "open"))
     routes.callback_query.register(change_person, UserCb.filter(F.action.in_(CHANGES)))
-    only_its_messages(routes)
     return routes

@@ -17,7 +17,7 @@ from zavhoz.adapters.telegram.handlers.actions import typed
 from zavhoz.adapters.telegram.handlers.actions.conversation import asking
 from zavhoz.adapters.telegram.handlers.actions.flow import CARD_OWN, on_card_button
 from zavhoz.adapters.telegram.keyboards.actions import AskCb
-from zavhoz.adapters.telegram.menu_filter import NotCommand, only_its_messages
+from zavhoz.adapters.telegram.menu_filter import NotCommand
 from zavhoz.adapters.telegram.states import AskText
 
 
@@ -27,5 +27,4 @@ def router() -> Router:
     asked = StateFilter(AskText.waiting, AskText.photos)
     routes.message.register(typed.on_message, asked, asking, NotCommand())
     routes.callback_query.register(typed.on_button, AskCb.filter(), asked, asking)
-    only_its_messages(routes)
     return routes

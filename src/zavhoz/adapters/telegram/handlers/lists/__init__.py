@@ -16,7 +16,7 @@ from zavhoz.adapters.telegram.callbacks import ListCb
 from zavhoz.adapters.telegram.handlers._not_menu import NotMenuButton
 from zavhoz.adapters.telegram.handlers.lists import my_requests, queue, search, search_results
 from zavhoz.adapters.telegram.keyboards.lists.queue_view import QueueMenuCb, QueueView
-from zavhoz.adapters.telegram.menu_filter import MenuButton, Typed, only_its_messages
+from zavhoz.adapters.telegram.menu_filter import MenuButton, Typed
 
 
 def router() -> Router:
@@ -40,5 +40,4 @@ def router() -> Router:
     routes.callback_query.register(
         queue.pick_filter, QueueMenuCb.filter(F.what.in_(set(QueueView.FIELDS)))
     )
-    only_its_messages(routes)
     return routes

@@ -22,7 +22,7 @@ from zavhoz.adapters.telegram.handlers._not_menu import NotMenuButton
 from zavhoz.adapters.telegram.handlers.start import drop_draft
 from zavhoz.adapters.telegram.handlers.wizard import confirm, entry, room_link, steps
 from zavhoz.adapters.telegram.handlers.wizard.loading import TurnMiddleware
-from zavhoz.adapters.telegram.menu_filter import MenuButton, only_its_messages
+from zavhoz.adapters.telegram.menu_filter import MenuButton
 from zavhoz.adapters.telegram.states import NewRequest
 
 DRAFT_CHOICE = ((F.step == "draft") & F.value.in_({"continue", "new"})) | (F.step == "room")
@@ -48,5 +48,4 @@ def router() -> Router:
     routes.callback_query.register(room_link.new_problem, WizardCb.filter(F.step == "newat"))
     # /start's «🗑 Удалить черновик»: every wizard button is this router's, so others skip them.
     routes.callback_query.register(drop_draft, WizardCb.filter(DRAFT_DROP))
-    only_its_messages(routes)
     return routes
