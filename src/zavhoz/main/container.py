@@ -51,7 +51,7 @@ from zavhoz.main.observability import (
     build_metrics,
     metrics_server,
     storage_probes,
-    update_metrics_middleware,
+    update_recorder,
 )
 from zavhoz.main.settings import TOKEN_HELP, Settings
 
@@ -220,7 +220,7 @@ class Container(containers.DeclarativeContainer):
         translator,
         storage,
         isolation=isolation,
-        update_metrics=providers.Singleton(update_metrics_middleware, metrics),
+        update_metrics=providers.Singleton(update_recorder, metrics),
         reports=reports,
     )
     in_flight = providers.Singleton(InFlight)

@@ -28,7 +28,7 @@ from zavhoz.adapters.observability import (
     start_server,
 )
 from zavhoz.adapters.observability.http import Probe, Refresh, redis_probe
-from zavhoz.adapters.telegram.middlewares.metrics import UpdateMetricsMiddleware
+from zavhoz.adapters.telegram.middlewares.guard import RecordUpdate
 from zavhoz.application.ports import Clock, UnitOfWorkFactory
 from zavhoz.main.background import Background
 from zavhoz.main.settings import Settings
@@ -68,8 +68,9 @@ def build_metrics(settings: Settings) -> Metrics:
     return Metrics(version=__version__, environment=settings.environment)
 
 
-def update_metrics_middleware(metrics: Metrics) -> UpdateMetricsMiddleware:
-    return UpdateMetricsMiddleware(metrics.record_update)
+def update_recorder(metrics: Metrics) -> RecordUpdate:
+    """What the Telegram adapter's guard counts and times every update with."""
+    return metrics.record_update
 
 
 def database_probe(engine: AsyncEngine) -> Probe:

@@ -1,8 +1,7 @@
 """The Telegram test world, observed: metered core, metrics middleware, logs captured.
 
-The dispatcher is the real one (``build_dispatcher``) with the observability middlewares put
-where the composition root puts them: update metrics right inside the guard, the handler
-context on messages and callback queries.
+The dispatcher is the real one (``build_dispatcher``) with the update metrics the composition
+root gives it.
 """
 
 import io
@@ -13,7 +12,7 @@ from typing import Any
 
 import pytest
 import structlog
-from aiogram import Bot, Dispatcher
+from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from structlog.testing import LogCapture
 from structlog.types import EventDict, WrappedLogger
@@ -25,9 +24,6 @@ from zavhoz.adapters.observability import Metrics, configure_logging, metered_uo
 from zavhoz.adapters.observability.logging import CHATTY, LIBRARIES
 from zavhoz.adapters.persistence.memory import MemoryDatabase, memory_uow_factory
 from zavhoz.adapters.telegram.dispatcher import build_dispatcher
-from zavhoz.adapters.telegram.middlewares.guard import GuardMiddleware
-from zavhoz.adapters.telegram.middlewares.log_context import HandlerContextMiddleware
-from zavhoz.adapters.telegram.middlewares.metrics import UpdateMetricsMiddleware
 from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
 from zavhoz.adapters.telegram.services import Services, build_services
 from zavhoz.adapters.telegram.testing import Person, RecordingSession, World
@@ -137,29 +133,16 @@ def services(metered: UnitOfWorkFactory, clock: FakeClock, workflow: WorkflowSet
     return build_services(metered, clock, workflow)
 
 
-def instrument(dispatcher: Dispatcher, metrics: Metrics) -> Dispatcher:
-    """What the composition root adds to ``build_dispatcher``'s dispatcher (idempotent)."""
-    outer = dispatcher.update.outer_middleware
-    chain = list(outer)
-    if not any(isinstance(m, UpdateMetricsMiddleware) for m in chain):
-        inside = next(i for i, m in enumerate(chain) if isinstance(m, GuardMiddleware)) + 1
-        for middleware in chain[inside:]:
-            outer.unregister(middleware)
-        outer.register(UpdateMetricsMiddleware(metrics.record_update))
-        for middleware in chain[inside:]:
-            outer.register(middleware)
-    for observer in (dispatcher.message, dispatcher.callback_query):
-        if not any(isinstance(m, HandlerContextMiddleware) for m in observer.middleware):
-            observer.middleware(HandlerContextMiddleware())
-    return dispatcher
-
-
 @pytest.fixture
 async def world(services: Services, metrics: Metrics) -> AsyncIterator[World]:
     session = RecordingSession()
     bot = Bot(TOKEN, session=session, default=DefaultBotProperties(parse_mode="HTML"))
-    dispatcher = build_dispatcher(services, throttling=ThrottlingMiddleware(rate=1000, burst=1000))
-    world = World(instrument(dispatcher, metrics), bot, session)
+    dispatcher = build_dispatcher(
+        services,
+        throttling=ThrottlingMiddleware(rate=1000, burst=1000),
+        update_metrics=metrics.record_update,
+    )
+    world = World(dispatcher, bot, session)
     yield world
     world.check_rules()
 

@@ -22,7 +22,6 @@ from tests.integration.observability.conftest import (
     Broken,
     ConfigureLogs,
     draft_to_confirm,
-    instrument,
     joined,
 )
 from zavhoz import __version__
@@ -182,8 +181,13 @@ async def test_redis_down_makes_an_event_tagged_with_its_update_and_an_apology(
     storage = fsm_storage(nowhere)
     session = RecordingSession()
     bot = Bot(TOKEN, session=session, default=DefaultBotProperties(parse_mode="HTML"))
-    dispatcher = build_dispatcher(services, storage=storage, isolation=event_isolation(storage))
-    world = World(instrument(dispatcher, metrics), bot, session)
+    dispatcher = build_dispatcher(
+        services,
+        storage=storage,
+        isolation=event_isolation(storage),
+        update_metrics=metrics.record_update,
+    )
+    world = World(dispatcher, bot, session)
     anna = world.person(ANNA)
     await anna.send("/start")
     await storage.close()

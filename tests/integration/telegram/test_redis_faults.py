@@ -29,7 +29,6 @@ from zavhoz.adapters.observability.http import observability_app
 from zavhoz.adapters.observability.metrics import Metrics
 from zavhoz.adapters.telegram.dispatcher import build_dispatcher
 from zavhoz.adapters.telegram.isolation import LOCK_TTL, PersonBusy, ShortLockIsolation
-from zavhoz.adapters.telegram.middlewares.metrics import UpdateMetricsMiddleware
 from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.adapters.telegram.testing import RecordingSession, World
@@ -131,7 +130,7 @@ class RunningBot:
             storage=self.storage,
             isolation=self.isolation,
             throttling=ThrottlingMiddleware(rate=1000, burst=1000),
-            update_metrics=UpdateMetricsMiddleware(self.outcomes),
+            update_metrics=self.outcomes,
         )
         self.world = World(dispatcher, bot, session)
         probes = storage_probes(self.storage)

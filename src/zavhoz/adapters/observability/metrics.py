@@ -101,6 +101,9 @@ class Metrics:
         )
         self.build_info.labels(version=version, environment=environment).set(1)
         self._start_at_zero()
+        self._update_counts: dict[tuple[str, str], Counter] = {}
+        self._update_durations: dict[str, Histogram] = {}
+        """Labelled children by their labels: a lookup in ``labels()`` takes a lock and more."""
 
     def _start_at_zero(self) -> None:
         for outcome in NOTIFICATION_OUTCOMES:
@@ -119,9 +122,15 @@ class Metrics:
     # --- what happened --------------------------------------------------------------------
 
     def record_update(self, kind: str, outcome: str, seconds: float) -> None:
-        """For the Telegram adapter's ``UpdateMetricsMiddleware``."""
-        self.updates.labels(kind=kind, outcome=outcome).inc()
-        self.update_duration.labels(kind=kind).observe(seconds)
+        """Called by the Telegram adapter once per update."""
+        count = self._update_counts.get((kind, outcome))
+        if count is None:
+            count = self._update_counts[kind, outcome] = self.updates.labels(kind, outcome)
+        count.inc()
+        duration = self._update_durations.get(kind)
+        if duration is None:
+            duration = self._update_durations[kind] = self.update_duration.labels(kind)
+        duration.observe(seconds)
 
     def request_created(self, priority: str, category: str) -> None:
         self.requests_created.labels(priority=priority, category=category).inc()

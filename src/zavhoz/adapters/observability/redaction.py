@@ -2,7 +2,7 @@
 
 Shared by the logging pipeline and the Sentry hooks. The update being handled binds what the
 person typed as ``text`` or ``caption`` (structlog context variables, see the Telegram adapter's
-``LogContextMiddleware``); above DEBUG those fields are dropped and their values are cut out of
+``GuardMiddleware``); above DEBUG those fields are dropped and their values are cut out of
 every other string too (an exception message that quotes them, say).
 """
 

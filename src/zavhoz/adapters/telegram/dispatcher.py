@@ -17,13 +17,8 @@ from zavhoz.adapters.telegram.handlers import (
 )
 from zavhoz.adapters.telegram.handlers import reports as report_screens
 from zavhoz.adapters.telegram.i18n import Translator
-from zavhoz.adapters.telegram.middlewares.domain_errors import DomainErrorMiddleware
-from zavhoz.adapters.telegram.middlewares.guard import GuardMiddleware
-from zavhoz.adapters.telegram.middlewares.log_context import (
-    HandlerContextMiddleware,
-    LogContextMiddleware,
-)
-from zavhoz.adapters.telegram.middlewares.metrics import UpdateMetricsMiddleware
+from zavhoz.adapters.telegram.middlewares.guard import GuardMiddleware, RecordUpdate
+from zavhoz.adapters.telegram.middlewares.handler import HandlerMiddleware
 from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
 from zavhoz.adapters.telegram.middlewares.user import UserMiddleware
 from zavhoz.adapters.telegram.reports_services import ReportServices
@@ -57,12 +52,16 @@ def build_dispatcher(
     throttling: ThrottlingMiddleware | None = None,
     isolation: BaseEventIsolation | None = None,
     reports: ReportServices | None = None,
-    update_metrics: UpdateMetricsMiddleware | None = None,
+    update_metrics: RecordUpdate | None = None,
 ) -> Dispatcher:
     """Handle one person's updates one at a time (``isolation``; Redis-backed across processes).
 
-    aiogram's FSM middleware (the person's lock and state) goes inside the guard and the
-    metrics, so a failing storage (Redis down) ends in an apology and counts as an error.
+    Few layers, since aiogram wraps each one anew around every update. Outer, on updates: the
+    guard (log context and line, ``update_metrics``, the apology), then aiogram's FSM middleware
+    (the person's lock and state), inside the guard so that a failing storage (Redis down) ends
+    in an apology and counts as an error, then the person (registered, active, not throttled).
+    Inner, on messages and callback queries: the handler's log context and refusals explained,
+    inside aiogram's callback answer so that a button's alert is its one answer.
     """
     translator = translator or Translator()
     dispatcher = Dispatcher(
@@ -70,17 +69,12 @@ def build_dispatcher(
         events_isolation=isolation or SimpleEventIsolation(),
         disable_fsm=True,  # registered below, inside the guard
     )
-    dispatcher.update.outer_middleware(LogContextMiddleware())
-    dispatcher.update.outer_middleware(GuardMiddleware(translator))
-    if update_metrics is not None:
-        dispatcher.update.outer_middleware(update_metrics)  # inside the guard: sees errors
+    dispatcher.update.outer_middleware(GuardMiddleware(translator, update_metrics))
     dispatcher.update.outer_middleware(dispatcher.fsm)
-    dispatcher.update.outer_middleware(UserMiddleware(services, translator))
-    dispatcher.update.outer_middleware(throttling or ThrottlingMiddleware())
+    dispatcher.update.outer_middleware(UserMiddleware(services, translator, throttling))
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     for observer in (dispatcher.message, dispatcher.callback_query):
-        observer.middleware(HandlerContextMiddleware())
-        observer.middleware(DomainErrorMiddleware())
+        observer.middleware(HandlerMiddleware())
     if reports is not None:
         dispatcher["reports"] = reports
     dispatcher.include_routers(*feature_routers(reports is not None), fallback.router())

@@ -172,18 +172,13 @@ class PacedReplies(BaseRequestMiddleware):
     ) -> Response[Any]:
         if not isinstance(method, PACED):
             return await make_request(bot, method)
-        interactive = not isinstance(bot, PushBot)
-        if not interactive:
-            await self._budget.acquire(_chat_of(method), interactive=False)
+        chat = _chat_of(method)
+        if isinstance(bot, PushBot):
+            await self._budget.acquire(chat, interactive=False)
             return await make_request(bot, method)
-        return await self._reply(make_request, bot, method)
-
-    async def _reply(
-        self, make_request: NextRequestMiddlewareType[Any], bot: Bot, method: TelegramMethod[Any]
-    ) -> Response[Any]:
         failures = 0
         while True:
-            await self._budget.acquire(_chat_of(method), interactive=True)
+            await self._budget.acquire(chat, interactive=True)
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as refused:

@@ -2,6 +2,9 @@
 
 What is refused is never refused in silence: a button press gets a short answer, a typed
 message a «слишком быстро» reply — once per window, so the replies are no flood of their own.
+
+The dispatcher hands it to ``UserMiddleware``, which applies it in its own frame once the person
+is known (one layer fewer per update); registered alone, it throttles by itself.
 """
 
 import time
@@ -29,19 +32,20 @@ class ThrottlingMiddleware(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         sender = data.get("event_from_user")
-        if sender is None or self._take(sender.id):
+        if sender is None or self.admits(sender.id):
             return await handler(event, data)
-        if isinstance(event, Update):
-            await self._refuse(event, data, sender.id)
+        await self.refuse(event, data, sender.id)
         return None
 
-    async def _refuse(self, update: Update, data: dict[str, Any], who: int) -> None:
+    async def refuse(self, event: TelegramObject, data: dict[str, Any], who: int) -> None:
         """A button press is answered every time; a typed message once per window."""
+        if not isinstance(event, Update):
+            return
         bot, t = data["bot"], data["t"]
-        if update.callback_query is not None:
-            await bot.answer_callback_query(update.callback_query.id, text=t("errors.slow_down"))
-        elif update.message is not None and self._may_warn(who):
-            await bot.send_message(update.message.chat.id, t("errors.slow_down_typed"))
+        if event.callback_query is not None:
+            await bot.answer_callback_query(event.callback_query.id, text=t("errors.slow_down"))
+        elif event.message is not None and self._may_warn(who):
+            await bot.send_message(event.message.chat.id, t("errors.slow_down_typed"))
 
     def _may_warn(self, key: int) -> bool:
         now = self._clock()
@@ -50,7 +54,8 @@ class ThrottlingMiddleware(BaseMiddleware):
         self._warned[key] = now
         return True
 
-    def _take(self, key: int) -> bool:
+    def admits(self, key: int) -> bool:
+        """Takes a token from ``key``'s bucket if one is left."""
         now = self._clock()
         tokens, last = self._buckets.get(key, (float(self._burst), now))
         tokens = min(float(self._burst), tokens + (now - last) * self._rate)

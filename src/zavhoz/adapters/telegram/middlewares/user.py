@@ -2,7 +2,8 @@
 
 A blocked person was told at the moment of blocking (a push that also took the menu away); what
 they send afterwards gets the short refusal at most once per ``quiet`` seconds, never a flood.
-A pressed button is always answered: Telegram shows a spinner until it is.
+A pressed button is always answered: Telegram shows a spinner until it is. An active person's
+updates then pass the ``throttling``, in this same frame.
 """
 
 import time
@@ -14,6 +15,7 @@ from aiogram.types import ReplyKeyboardRemove, TelegramObject, Update
 from aiogram.types import User as TelegramUser
 
 from zavhoz.adapters.telegram.i18n import Translator
+from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.application.use_cases.register_user import RegisterUserCommand
 from zavhoz.domain.ids import UserId
@@ -31,11 +33,13 @@ class UserMiddleware(BaseMiddleware):
         self,
         services: Services,
         translator: Translator,
+        throttling: ThrottlingMiddleware | None = None,
         clock: Callable[[], float] = time.monotonic,
         quiet: float = QUIET,
     ) -> None:
         self._services = services
         self._translator = translator
+        self._throttling = throttling or ThrottlingMiddleware()
         self._clock, self._quiet = clock, quiet
         self._refused: dict[int, float] = {}
         """Blocked people told lately, with when they may be told again (as many as are blocked)."""
@@ -49,7 +53,10 @@ class UserMiddleware(BaseMiddleware):
         data["t"] = texts = self._translator.for_language(user.language)
         if user.state is UserState.ACTIVE:
             self._refused.pop(user.id, None)
-            return await handler(event, data)
+            if self._throttling.admits(sender.id):
+                return await handler(event, data)
+            await self._throttling.refuse(event, data, sender.id)
+            return None
         await self._turn_away(event, data["bot"], user, texts(f"access.{user.state.value}"))
         return None
 

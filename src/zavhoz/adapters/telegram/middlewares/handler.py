@@ -1,7 +1,10 @@
-"""A refused action is explained in place: an alert on a button, a reply to a message.
+"""What the handler aiogram chose runs inside, on messages and callback queries (inner).
 
-A button whose handler fails unexpectedly gets its apology as the alert here, inside aiogram's
-CallbackAnswerMiddleware: from the guard it would be a second answer, which Telegram refuses.
+Its name, and the request its button is about, join the update's log context (see
+``log_context.bind_handler``). A refused action is explained in place: an alert on a button, a
+reply to a message. A button whose handler fails unexpectedly gets its apology as the alert here,
+inside aiogram's CallbackAnswerMiddleware: from the guard it would be a second answer, which
+Telegram refuses.
 """
 
 import logging
@@ -12,6 +15,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from zavhoz.adapters.telegram.errors import as_alert, explain
+from zavhoz.adapters.telegram.middlewares.log_context import bind_handler
 from zavhoz.domain.errors import DomainError
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -19,8 +23,11 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 log = logging.getLogger("zavhoz.telegram")
 
 
-class DomainErrorMiddleware(BaseMiddleware):
+class HandlerMiddleware(BaseMiddleware):
+    """Register on the observers (``dispatcher.message.middleware(...)``), not on updates."""
+
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        bind_handler(data)
         try:
             return await handler(event, data)
         except DomainError as error:
