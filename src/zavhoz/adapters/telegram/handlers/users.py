@@ -2,7 +2,7 @@
 
 Who may see and change people is the core's decision: the list and every change go through a use
 case or query that refuses anyone but an active admin, and refusals (the last admin, oneself)
-become alerts by themselves (middlewares/domain_errors.py).
+become alerts by themselves (middlewares/handler.py).
 """
 
 from collections.abc import Awaitable, Callable
