@@ -19,6 +19,7 @@ kind of update are counted in one more round, untimed, with ``StatementCounter``
 import argparse
 import asyncio
 import cProfile
+import functools
 import os
 import statistics
 import tempfile
@@ -39,26 +40,20 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from zavhoz.adapters.persistence.sqlalchemy import migrations
 from zavhoz.adapters.persistence.sqlalchemy.counting import StatementCounter
-from zavhoz.adapters.telegram.callbacks import CardCb
-from zavhoz.adapters.telegram.testing import Person, RecordingSession, World
+from zavhoz.adapters.telegram.testing import RecordingSession, World
 from zavhoz.main.container import Container
 from zavhoz.main.observability import setup_observability
 from zavhoz.main.settings import Settings
-from zavhoz.main.testing import recorded_container, school_of
+from zavhoz.main.testing import ROUND, School, recorded_container, school_of
 
-ROUND = 13
-COMPLETED = "status = 'completed'"
+PER_ROUND = len(ROUND)
 """Updates per round of every workload: the ZAVhoz round's length."""
+COMPLETED = "status = 'completed'"
 
-Step = tuple[str, Callable[[], Awaitable[object]]]
+Timed = tuple[str, Callable[[], Awaitable[object]]]
+"""A kind of update, and one of it to send."""
 
-BUDGETS = {
-    **dict.fromkeys(("new", "room", "category", "description", "priority", "skip"), 0),
-    **dict.fromkeys(("my list", "open card", "complete button"), 3),
-    **dict.fromkeys(("submit", "take", "done"), 8),
-    "report text": 0,
-}
-"""SCALE.md's statements per kind (as in tests/integration/telegram/test_statement_budget.py)."""
+BUDGETS = {step.kind: step.budget for step in ROUND}
 
 
 KEPT = 100
@@ -68,7 +63,7 @@ KEPT = 100
 @attrs.define
 class Workload:
     name: str
-    steps: Callable[[int], list[Step]]
+    steps: Callable[[int], list[Timed]]
     session: RecordingSession
     engine: AsyncEngine | None = None
     rounds_run: int = 0
@@ -88,7 +83,7 @@ class Workload:
                     took += sample
             self.tidy()
         if timed:
-            self.slice_rates.append(rounds * ROUND / took)
+            self.slice_rates.append(rounds * PER_ROUND / took)
 
     def tidy(self) -> None:
         assert not self.session.violations, self.session.violations
@@ -140,7 +135,7 @@ def echo() -> Workload:
 
     world = plain_world(router)
     person = world.person(1, "Анна")
-    steps = lambda n: [("echo", lambda: person.send(f"Каб. {n}"))] * ROUND  # noqa: E731
+    steps = lambda n: [("echo", lambda: person.send(f"Каб. {n}"))] * PER_ROUND  # noqa: E731
     return Workload("aiogram echo", steps, world.session)
 
 
@@ -186,7 +181,7 @@ async def typical(url: str) -> Workload:
 
     world = plain_world(router)
     person = world.person(1, "Анна")
-    steps = lambda n: [("insert", lambda: person.send(f"Каб. {n}"))] * ROUND  # noqa: E731
+    steps = lambda n: [("insert", lambda: person.send(f"Каб. {n}"))] * PER_ROUND  # noqa: E731
     return Workload("typical bot", steps, world.session, engine)
 
 
@@ -201,33 +196,14 @@ async def fresh_schema(engine: AsyncEngine) -> None:
     await migrations.upgrade_engine(engine)
 
 
-def zavhoz_round(staff: Person, worker: Person) -> Callable[[int], list[Step]]:
-    def steps(number: int) -> list[Step]:
-        card = CardCb(id=number, action="open", v=1).pack()
-        return [
-            ("new", lambda: staff.send("📝 Новая заявка")),
-            ("room", lambda: staff.send(f"Каб. {300 + number % 50}")),
-            ("category", lambda: staff.press("Сантехника")),
-            ("description", lambda: staff.send("Течёт кран в туалете на втором этаже")),
-            ("priority", lambda: staff.press("Обычный")),
-            ("skip", lambda: staff.press("Пропустить")),
-            ("submit", lambda: staff.press("Отправить")),
-            ("my list", lambda: staff.send("📋 Мои заявки")),
-            ("open card", lambda: worker.press_data(card)),
-            ("take", lambda: worker.press("Взять")),
-            ("complete button", lambda: worker.press("Выполнено")),
-            ("report text", lambda: worker.send("Заменили прокладку, течи нет")),
-            ("done", lambda: worker.press("Готово")),
-        ]
-
-    return steps
+def zavhoz_round(school: School) -> Callable[[int], list[Timed]]:
+    return lambda n: [(step.kind, functools.partial(step.act, school, n)) for step in ROUND]
 
 
 async def zavhoz(container: Container) -> Workload:
     await fresh_schema(container.engine())
     school = await school_of(container)
-    staff, worker, session = school.staff, school.executor, school.session
-    return Workload("ZAVhoz mixed", zavhoz_round(staff, worker), session, container.engine())
+    return Workload("ZAVhoz mixed", zavhoz_round(school), school.session, container.engine())
 
 
 async def every_request_completed(workload: Workload) -> None:

@@ -1,10 +1,14 @@
 """The bot as `zavhoz run` builds it, for benchmarks and tests: replies recorded, waits on a virtual
-clock, throttling lifted, and a school of one admin, one executor and one staff member."""
+clock, throttling lifted, a school of one admin, one executor and one staff member, and the round
+of updates they send, each with SCALE.md's statement budget."""
+
+from collections.abc import Awaitable, Callable
 
 import attrs
 from dependency_injector import providers
 
 from zavhoz.adapters.clock import FakeClock
+from zavhoz.adapters.telegram.callbacks import CardCb
 from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
 from zavhoz.adapters.telegram.testing import Person, RecordingSession, World
 from zavhoz.application.use_cases.register_user import RegisterUserCommand
@@ -69,3 +73,40 @@ async def _executor(container: Container, user_id: UserId) -> None:
         executor.role = Role.EXECUTOR
         await uow.users.save(executor)
         await uow.commit()
+
+
+WIZARD_OR_MENU, PAGE_OR_CARD, CHANGE = 0, 3, 8
+"""SCALE.md's statements per update: a step that changes nothing stored, a page or a card, and a
+submit, take, complete or any card action."""
+
+Action = Callable[[School, int], Awaitable[object]]
+
+
+@attrs.frozen
+class Step:
+    kind: str
+    act: Action
+    budget: int
+
+
+ROUND = (
+    Step("new", lambda s, n: s.staff.send("📝 Новая заявка"), WIZARD_OR_MENU),
+    Step("room", lambda s, n: s.staff.send(f"Каб. {300 + n % 50}"), WIZARD_OR_MENU),
+    Step("category", lambda s, n: s.staff.press("Сантехника"), WIZARD_OR_MENU),
+    Step("description", lambda s, n: s.staff.send("Течёт кран в туалете"), WIZARD_OR_MENU),
+    Step("priority", lambda s, n: s.staff.press("Обычный"), WIZARD_OR_MENU),
+    Step("skip", lambda s, n: s.staff.press("Пропустить"), WIZARD_OR_MENU),
+    Step("submit", lambda s, n: s.staff.press("Отправить"), CHANGE),
+    Step("my list", lambda s, n: s.staff.send("📋 Мои заявки"), PAGE_OR_CARD),
+    Step("open card", lambda s, n: s.executor.press_data(_card(n)), PAGE_OR_CARD),
+    Step("take", lambda s, n: s.executor.press("Взять"), CHANGE),
+    Step("complete button", lambda s, n: s.executor.press("Выполнено"), PAGE_OR_CARD),
+    Step("report text", lambda s, n: s.executor.send("Заменили прокладку"), WIZARD_OR_MENU),
+    Step("done", lambda s, n: s.executor.press("Готово"), CHANGE),
+)
+"""A request's life in 13 updates: filed through the wizard, listed, taken and completed. ``n`` is
+the round, and the number of the request it files (on a database the school started empty)."""
+
+
+def _card(number: int) -> str:
+    return CardCb(id=number, action="open", v=1).pack()

@@ -4,45 +4,29 @@ One admin, one executor and one staff member, as a school has. The first round r
 and fills the caches; the second round is counted, as a running bot would serve it.
 """
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
 
 from zavhoz.adapters.persistence.sqlalchemy.counting import StatementCounter
 from zavhoz.adapters.persistence.sqlalchemy.migrations import upgrade_engine
-from zavhoz.adapters.telegram.callbacks import CardCb
 from zavhoz.main.container import Container
-from zavhoz.main.testing import School, recorded_container, school_of
+from zavhoz.main.testing import (
+    PAGE_OR_CARD,
+    ROUND,
+    WIZARD_OR_MENU,
+    Step,
+    recorded_container,
+    school_of,
+)
 
-WIZARD_OR_MENU, PAGE_OR_CARD, CHANGE = 0, 3, 8
-
-
-Action = Callable[[School, int], Awaitable[object]]
-
-STEPS: list[tuple[str, Action, int]] = [
-    ("new", lambda s, n: s.staff.send("📝 Новая заявка"), WIZARD_OR_MENU),
-    ("room", lambda s, n: s.staff.send(f"Каб. {300 + n}"), WIZARD_OR_MENU),
-    ("category", lambda s, n: s.staff.press("Сантехника"), WIZARD_OR_MENU),
-    ("description", lambda s, n: s.staff.send("Течёт кран в туалете"), WIZARD_OR_MENU),
-    ("priority", lambda s, n: s.staff.press("Обычный"), WIZARD_OR_MENU),
-    ("skip", lambda s, n: s.staff.press("Пропустить"), WIZARD_OR_MENU),
-    ("submit", lambda s, n: s.staff.press("Отправить"), CHANGE),
-    ("my list", lambda s, n: s.staff.send("📋 Мои заявки"), PAGE_OR_CARD),
-    (
-        "open card",
-        lambda s, n: s.executor.press_data(CardCb(id=n, action="open", v=1).pack()),
-        PAGE_OR_CARD,
-    ),
-    ("take", lambda s, n: s.executor.press("Взять"), CHANGE),
-    ("complete button", lambda s, n: s.executor.press("Выполнено"), PAGE_OR_CARD),
-    ("report text", lambda s, n: s.executor.send("Заменили прокладку"), WIZARD_OR_MENU),
-    ("done", lambda s, n: s.executor.press("Готово"), CHANGE),
-    ("/start", lambda s, n: s.staff.send("/start"), WIZARD_OR_MENU),
-    ("/my", lambda s, n: s.staff.send("/my"), PAGE_OR_CARD),
-    ("/queue", lambda s, n: s.admin.send("/queue"), PAGE_OR_CARD),
-]
-"""(kind, what a person does, statements allowed); ``n`` is the round, also the request's id."""
+STEPS = (
+    *ROUND,
+    Step("/start", lambda s, n: s.staff.send("/start"), WIZARD_OR_MENU),
+    Step("/my", lambda s, n: s.staff.send("/my"), PAGE_OR_CARD),
+    Step("/queue", lambda s, n: s.admin.send("/queue"), PAGE_OR_CARD),
+)
 
 
 async def counted_rounds(container: Container, rounds: int) -> dict[str, list[str]]:
@@ -52,10 +36,10 @@ async def counted_rounds(container: Container, rounds: int) -> dict[str, list[st
     counter = StatementCounter.attach(container.engine())
     counted: dict[str, list[str]] = {}
     for number in range(1, rounds + 1):
-        for kind, action, _ in STEPS:
+        for step in STEPS:
             counter.reset()
-            await action(school, number)
-            counted[kind] = list(counter.statements)
+            await step.act(school, number)
+            counted[step.kind] = list(counter.statements)
     counter.detach()
     return counted
 
@@ -68,7 +52,7 @@ async def counted(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[dic
     await container.engine().dispose()
 
 
-@pytest.mark.parametrize(("kind", "budget"), [(kind, budget) for kind, _, budget in STEPS])
+@pytest.mark.parametrize(("kind", "budget"), [(step.kind, step.budget) for step in STEPS])
 def test_each_kind_of_update_stays_within_its_statement_budget(
     counted: dict[str, list[str]], kind: str, budget: int
 ) -> None:
