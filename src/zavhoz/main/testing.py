@@ -9,7 +9,7 @@ from dependency_injector import providers
 
 from zavhoz.adapters.clock import FakeClock
 from zavhoz.adapters.telegram.callbacks import CardCb
-from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
+from zavhoz.adapters.telegram.middlewares.throttling import Throttle
 from zavhoz.adapters.telegram.testing import Person, RecordingSession, World
 from zavhoz.application.use_cases.register_user import RegisterUserCommand
 from zavhoz.domain.ids import UserId
@@ -38,7 +38,7 @@ def recorded_container(database_url: str) -> Container:
     container.clock.override(providers.Object(clock))
     container.sleep.override(providers.Object(sleep))
     container.session.override(providers.Object(RecordingSession()))
-    container.dispatcher.add_kwargs(throttling=ThrottlingMiddleware(rate=1e9, burst=10**9))
+    container.dispatcher.add_kwargs(throttling=Throttle(rate=1e9, burst=10**9))
     return container
 
 

@@ -24,7 +24,7 @@ from zavhoz.adapters.observability import Metrics, configure_logging, metered_uo
 from zavhoz.adapters.observability.logging import CHATTY, LIBRARIES
 from zavhoz.adapters.persistence.memory import MemoryDatabase, memory_uow_factory
 from zavhoz.adapters.telegram.dispatcher import build_dispatcher
-from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
+from zavhoz.adapters.telegram.middlewares.throttling import Throttle
 from zavhoz.adapters.telegram.services import Services, build_services
 from zavhoz.adapters.telegram.testing import Person, RecordingSession, World
 from zavhoz.application.ports import UnitOfWorkFactory
@@ -139,7 +139,7 @@ async def world(services: Services, metrics: Metrics) -> AsyncIterator[World]:
     bot = Bot(TOKEN, session=session, default=DefaultBotProperties(parse_mode="HTML"))
     dispatcher = build_dispatcher(
         services,
-        throttling=ThrottlingMiddleware(rate=1000, burst=1000),
+        throttling=Throttle(rate=1000, burst=1000),
         update_metrics=metrics.record_update,
     )
     world = World(dispatcher, bot, session)

@@ -13,7 +13,7 @@ from aiogram.fsm.storage.base import StorageKey
 from aiogram.fsm.storage.memory import MemoryStorage
 
 from zavhoz.adapters.telegram.dispatcher import build_dispatcher
-from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
+from zavhoz.adapters.telegram.middlewares.throttling import Throttle
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.adapters.telegram.testing import RecordingSession, World
 
@@ -34,6 +34,6 @@ def racy(services: Services) -> World:
     session = RecordingSession()
     bot = Bot("42:TEST", session=session, default=DefaultBotProperties(parse_mode="HTML"))
     dispatcher = build_dispatcher(
-        services, storage=YieldingStorage(), throttling=ThrottlingMiddleware(rate=1000, burst=1000)
+        services, storage=YieldingStorage(), throttling=Throttle(rate=1000, burst=1000)
     )
     return World(dispatcher, bot, session)

@@ -10,7 +10,7 @@ from tests.unit.builders import MONDAY_NOON_MSK
 from zavhoz.adapters.clock import FakeClock
 from zavhoz.adapters.persistence.memory import MemoryDatabase, memory_uow_factory
 from zavhoz.adapters.telegram.dispatcher import build_dispatcher
-from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
+from zavhoz.adapters.telegram.middlewares.throttling import Throttle
 from zavhoz.adapters.telegram.services import Services, build_services
 from zavhoz.adapters.telegram.testing import RecordingSession, World
 from zavhoz.application.settings import RegistrationMode, WorkflowSettings
@@ -48,7 +48,7 @@ def services(db: MemoryDatabase, clock: FakeClock, workflow: WorkflowSettings) -
 async def world(services: Services) -> AsyncIterator[World]:
     session = RecordingSession()
     bot = Bot("42:TEST", session=session, default=DefaultBotProperties(parse_mode="HTML"))
-    dispatcher = build_dispatcher(services, throttling=ThrottlingMiddleware(rate=1000, burst=1000))
+    dispatcher = build_dispatcher(services, throttling=Throttle(rate=1000, burst=1000))
     world = World(dispatcher, bot, session)
     yield world
     world.check_rules()

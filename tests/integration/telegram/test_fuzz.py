@@ -17,7 +17,7 @@ from zavhoz.adapters.persistence.memory import MemoryDatabase, memory_uow_factor
 from zavhoz.adapters.telegram.callbacks import CardCb, ListCb, UserCb, WizardCb
 from zavhoz.adapters.telegram.dispatcher import build_dispatcher
 from zavhoz.adapters.telegram.i18n import default_translator
-from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
+from zavhoz.adapters.telegram.middlewares.throttling import Throttle
 from zavhoz.adapters.telegram.services import build_services
 from zavhoz.adapters.telegram.testing import Person, RecordingSession, World
 from zavhoz.application.settings import WorkflowSettings
@@ -178,7 +178,7 @@ def _world() -> tuple[World, MemoryDatabase]:
     db = MemoryDatabase()
     workflow = WorkflowSettings(admin_ids=frozenset({UserId(ADMIN_ID)}))
     services = build_services(memory_uow_factory(db), FakeClock(MONDAY_NOON_MSK), workflow)
-    dispatcher = build_dispatcher(services, throttling=ThrottlingMiddleware(rate=1e6, burst=10**6))
+    dispatcher = build_dispatcher(services, throttling=Throttle(rate=1e6, burst=10**6))
     dispatcher["services"] = services
     session = RecordingSession()
     bot = Bot("42:TEST", session=session, default=DefaultBotProperties(parse_mode="HTML"))

@@ -20,7 +20,7 @@ from tests.integration.telegram._requests import (
 from zavhoz.adapters.persistence.memory import MemoryDatabase
 from zavhoz.adapters.telegram.callbacks import ListCb
 from zavhoz.adapters.telegram.dispatcher import build_dispatcher
-from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
+from zavhoz.adapters.telegram.middlewares.throttling import Throttle
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.adapters.telegram.testing import RecordingSession, World
 from zavhoz.application.use_cases.cancel_request import CancelRequestCommand
@@ -210,7 +210,7 @@ async def test_a_page_that_cannot_be_redrawn(
 ) -> None:
     session = RefusingEdits(reason)
     bot = Bot("42:TEST", session=session, default=DefaultBotProperties(parse_mode="HTML"))
-    dispatcher = build_dispatcher(services, throttling=ThrottlingMiddleware(rate=1000, burst=1000))
+    dispatcher = build_dispatcher(services, throttling=Throttle(rate=1000, burst=1000))
     world = World(dispatcher, bot, session)
     anna = await joined(world, db, STAFF_ID, "Анна")
     for n in range(6):

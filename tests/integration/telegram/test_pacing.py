@@ -17,7 +17,7 @@ from dependency_injector import providers
 
 from zavhoz.adapters.clock import FakeClock
 from zavhoz.adapters.telegram.dispatcher import build_dispatcher
-from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
+from zavhoz.adapters.telegram.middlewares.throttling import Throttle
 from zavhoz.adapters.telegram.pacing import PACED, InProcessBudget, Pace, PushBot, paced
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.adapters.telegram.testing import RecordingSession, World
@@ -103,7 +103,7 @@ async def world(
     budget = InProcessBudget(clock, time.sleep, Pace(rate=RATE))
     paced(session, budget, time.sleep, Pace(rate=RATE))
     bot = Bot("42:TEST", session=session, default=DefaultBotProperties(parse_mode="HTML"))
-    dispatcher = build_dispatcher(services, throttling=ThrottlingMiddleware(rate=1000, burst=1000))
+    dispatcher = build_dispatcher(services, throttling=Throttle(rate=1000, burst=1000))
     world = World(dispatcher, bot, session)
     yield world
     world.check_rules()

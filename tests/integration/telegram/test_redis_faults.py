@@ -29,7 +29,7 @@ from zavhoz.adapters.observability.http import observability_app
 from zavhoz.adapters.observability.metrics import Metrics
 from zavhoz.adapters.telegram.dispatcher import build_dispatcher
 from zavhoz.adapters.telegram.isolation import LOCK_TTL, PersonBusy, ShortLockIsolation
-from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
+from zavhoz.adapters.telegram.middlewares.throttling import Throttle
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.adapters.telegram.testing import RecordingSession, World
 from zavhoz.main.container import REDIS_TIMEOUT, event_isolation, fsm_storage
@@ -129,7 +129,7 @@ class RunningBot:
             services,
             storage=self.storage,
             isolation=self.isolation,
-            throttling=ThrottlingMiddleware(rate=1000, burst=1000),
+            throttling=Throttle(rate=1000, burst=1000),
             update_metrics=self.outcomes,
         )
         self.world = World(dispatcher, bot, session)

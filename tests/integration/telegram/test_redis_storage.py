@@ -17,7 +17,7 @@ from redis.asyncio import Redis
 
 from zavhoz.adapters.persistence.memory import MemoryDatabase
 from zavhoz.adapters.telegram.dispatcher import build_dispatcher
-from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
+from zavhoz.adapters.telegram.middlewares.throttling import Throttle
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.adapters.telegram.states import NewRequest
 from zavhoz.adapters.telegram.testing import RecordingSession, World
@@ -53,7 +53,7 @@ def start_bot(services: Services, storage: BaseStorage) -> tuple[World, Dispatch
     session = RecordingSession()
     bot = Bot("42:TEST", session=session, default=DefaultBotProperties(parse_mode="HTML"))
     dispatcher = build_dispatcher(
-        services, storage=storage, throttling=ThrottlingMiddleware(rate=1000, burst=1000)
+        services, storage=storage, throttling=Throttle(rate=1000, burst=1000)
     )
     return World(dispatcher, bot, session), dispatcher
 

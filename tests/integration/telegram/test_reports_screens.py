@@ -36,7 +36,7 @@ from zavhoz.adapters.reports.spreadsheet import InMemorySpreadsheet
 from zavhoz.adapters.telegram.dispatcher import build_dispatcher
 from zavhoz.adapters.telegram.handlers.reports import ExportCb, StatsCb, stats_messages
 from zavhoz.adapters.telegram.i18n import Translator
-from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
+from zavhoz.adapters.telegram.middlewares.throttling import Throttle
 from zavhoz.adapters.telegram.reports_services import ReportServices
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.adapters.telegram.testing import Person, RecordingSession, World
@@ -96,7 +96,7 @@ async def world(services: Services, reports: ReportServices) -> AsyncIterator[Wo
     """The conftest's world, but with the report screens: the dispatcher is given ReportServices."""
     session = RecordingSession()
     bot = Bot("42:TEST", session=session, default=DefaultBotProperties(parse_mode="HTML"))
-    throttling = ThrottlingMiddleware(rate=1000, burst=1000)
+    throttling = Throttle(rate=1000, burst=1000)
     world = World(build_dispatcher(services, throttling=throttling, reports=reports), bot, session)
     yield world
     world.check_rules()

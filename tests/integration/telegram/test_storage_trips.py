@@ -15,7 +15,7 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from zavhoz.adapters.persistence.memory import MemoryDatabase
 from zavhoz.adapters.telegram.callbacks import CardCb
 from zavhoz.adapters.telegram.dispatcher import build_dispatcher
-from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
+from zavhoz.adapters.telegram.middlewares.throttling import Throttle
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.adapters.telegram.testing import RecordingSession, World
 from zavhoz.application.use_cases.create_request import CreateRequestCommand
@@ -56,7 +56,7 @@ def storage() -> CountingStorage:
 async def counted_world(services: Services, storage: CountingStorage) -> AsyncIterator[World]:
     session = RecordingSession()
     bot = Bot("42:TEST", session=session, default=DefaultBotProperties(parse_mode="HTML"))
-    throttling = ThrottlingMiddleware(rate=1000, burst=1000)
+    throttling = Throttle(rate=1000, burst=1000)
     dispatcher = build_dispatcher(services, storage=storage, throttling=throttling)
     world = World(dispatcher, bot, session)
     yield world

@@ -8,7 +8,7 @@ from aiogram.client.default import DefaultBotProperties
 
 from zavhoz.adapters.persistence.memory import MemoryDatabase
 from zavhoz.adapters.telegram.dispatcher import build_dispatcher
-from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
+from zavhoz.adapters.telegram.middlewares.throttling import Throttle
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.adapters.telegram.testing import RecordingSession, World
 
@@ -38,7 +38,7 @@ async def slow_world(services: Services, ticks: Ticks) -> AsyncIterator[World]:
     """Two updates at once, then one every two seconds (a window of four seconds)."""
     session = RecordingSession()
     bot = Bot("42:TEST", session=session, default=DefaultBotProperties(parse_mode="HTML"))
-    throttling = ThrottlingMiddleware(rate=0.5, burst=2, clock=ticks)
+    throttling = Throttle(rate=0.5, burst=2, clock=ticks)
     world = World(build_dispatcher(services, throttling=throttling), bot, session)
     yield world
     world.check_rules()

@@ -19,7 +19,7 @@ from zavhoz.adapters.telegram.handlers import reports as report_screens
 from zavhoz.adapters.telegram.i18n import Translator
 from zavhoz.adapters.telegram.middlewares.guard import GuardMiddleware, RecordUpdate
 from zavhoz.adapters.telegram.middlewares.handler import HandlerMiddleware
-from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
+from zavhoz.adapters.telegram.middlewares.throttling import Throttle
 from zavhoz.adapters.telegram.middlewares.user import UserMiddleware
 from zavhoz.adapters.telegram.reports_services import ReportServices
 from zavhoz.adapters.telegram.routing import group, narrowed
@@ -49,7 +49,7 @@ def build_dispatcher(
     services: Services,
     translator: Translator | None = None,
     storage: BaseStorage | None = None,
-    throttling: ThrottlingMiddleware | None = None,
+    throttling: Throttle | None = None,
     isolation: BaseEventIsolation | None = None,
     reports: ReportServices | None = None,
     update_metrics: RecordUpdate | None = None,

@@ -3,21 +3,18 @@
 What is refused is never refused in silence: a button press gets a short answer, a typed
 message a «слишком быстро» reply — once per window, so the replies are no flood of their own.
 
-The dispatcher hands it to ``UserMiddleware``, which applies it in its own frame once the person
-is known (one layer fewer per update); registered alone, it throttles by itself.
+``UserMiddleware`` applies it in its own frame once the person is known (one layer fewer per
+update than a middleware of its own).
 """
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
-from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 
-Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
-
-class ThrottlingMiddleware(BaseMiddleware):
+class Throttle:
     def __init__(
         self,
         rate: float = 5.0,
@@ -29,13 +26,6 @@ class ThrottlingMiddleware(BaseMiddleware):
         self._warned: dict[int, float] = {}
         self._window = burst / rate
         """A typed message refused is answered at most once in the time the bucket refills."""
-
-    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        sender = data.get("event_from_user")
-        if sender is None or self.admits(sender.id):
-            return await handler(event, data)
-        await self.refuse(event, data, sender.id)
-        return None
 
     async def refuse(self, event: TelegramObject, data: dict[str, Any], who: int) -> None:
         """A button press is answered every time; a typed message once per window."""

@@ -15,7 +15,7 @@ from aiogram.types import ReplyKeyboardRemove, TelegramObject, Update
 from aiogram.types import User as TelegramUser
 
 from zavhoz.adapters.telegram.i18n import Translator
-from zavhoz.adapters.telegram.middlewares.throttling import ThrottlingMiddleware
+from zavhoz.adapters.telegram.middlewares.throttling import Throttle
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.application.use_cases.register_user import RegisterUserCommand
 from zavhoz.domain.ids import UserId
@@ -33,13 +33,13 @@ class UserMiddleware(BaseMiddleware):
         self,
         services: Services,
         translator: Translator,
-        throttling: ThrottlingMiddleware | None = None,
+        throttling: Throttle | None = None,
         clock: Callable[[], float] = time.monotonic,
         quiet: float = QUIET,
     ) -> None:
         self._services = services
         self._translator = translator
-        self._throttling = throttling or ThrottlingMiddleware()
+        self._throttling = throttling or Throttle()
         self._clock, self._quiet = clock, quiet
         self._refused: dict[int, float] = {}
         """Blocked people told lately, with when they may be told again (as many as are blocked)."""
