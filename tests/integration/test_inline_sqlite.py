@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from zavhoz.adapters.persistence.sqlalchemy import create_engine, migrations
+from zavhoz.adapters.persistence.sqlalchemy import create_engine
 from zavhoz.adapters.persistence.sqlalchemy.engine import units_engine
 from zavhoz.adapters.persistence.sqlalchemy.inline_sqlite import (
     CHECKPOINT_EVERY,
@@ -14,8 +14,6 @@ from zavhoz.adapters.persistence.sqlalchemy.inline_sqlite import (
     InlineConnection,
     inline_connector,
 )
-from zavhoz.adapters.persistence.sqlalchemy.unit_of_work import sql_uow_factory
-from zavhoz.domain.ids import UserId
 
 
 async def test_the_engine_reads_and_writes_without_a_worker_thread(tmp_path: Path) -> None:
@@ -110,21 +108,3 @@ def test_only_an_inline_file_has_a_twin(tmp_path: Path) -> None:
         units_engine(create_engine(f"sqlite+aiosqlite:///{tmp_path / 'a.db'}", threaded=True))
         is None
     )
-
-
-async def test_every_unit_of_work_gives_its_connection_back(tmp_path: Path) -> None:
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'pool.db'}")
-    await migrations.upgrade_engine(engine)
-    units = sql_uow_factory(engine)
-    for _ in range(20):  # more than the pool holds
-        async with units() as uow:
-            await uow.users.get(UserId(1))
-            await uow.commit()
-        async with units() as uow:
-            await uow.users.get(UserId(1))  # left without a commit: rolled back
-        async with units(read_only=True) as uow:
-            await uow.queries.recent_locations(UserId(1), 3)
-    twin = units_engine(engine)
-    assert twin is not None
-    assert twin.pool.checkedout() == 0
-    await engine.dispose()

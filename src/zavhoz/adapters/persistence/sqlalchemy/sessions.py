@@ -23,13 +23,11 @@ class SqlSession(Protocol):
 
     def get_bind(self) -> Engine | Connection: ...
 
-    def in_transaction(self) -> bool: ...
+    async def commit(self) -> None:
+        """Commit what ran, if anything did, and give the connection back."""
 
-    async def commit(self) -> None: ...
-
-    async def rollback(self) -> None: ...
-
-    async def close(self) -> None: ...
+    async def rollback(self) -> None:
+        """Roll back what ran, if anything did, and give the connection back."""
 
 
 Sessions = Callable[[], SqlSession]
@@ -55,21 +53,19 @@ class InlineSession:
     def get_bind(self) -> Engine | Connection:
         return self._engine
 
-    def in_transaction(self) -> bool:
-        return self._connection is not None and self._connection.in_transaction()
-
     async def commit(self) -> None:
-        self._open().commit()
-        await self.close()
+        if (connection := self._release()) is not None:
+            with connection:
+                connection.commit()
 
     async def rollback(self) -> None:
-        self._open().rollback()
-        await self.close()
+        if (connection := self._release()) is not None:
+            with connection:
+                connection.rollback()
 
-    async def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+    def _release(self) -> Connection | None:
+        connection, self._connection = self._connection, None
+        return connection
 
     def _open(self) -> Connection:
         if self._connection is None:
@@ -97,21 +93,23 @@ class AwaitedSession:
     def get_bind(self) -> Engine | Connection:
         return self._engine.sync_engine
 
-    def in_transaction(self) -> bool:
-        return self._connection is not None and self._connection.in_transaction()
-
     async def commit(self) -> None:
-        await (await self._open()).commit()
-        await self.close()
+        if (connection := self._release()) is not None:
+            try:
+                await connection.commit()
+            finally:
+                await connection.close()
 
     async def rollback(self) -> None:
-        await (await self._open()).rollback()
-        await self.close()
+        if (connection := self._release()) is not None:
+            try:
+                await connection.rollback()
+            finally:
+                await connection.close()
 
-    async def close(self) -> None:
-        if self._connection is not None:
-            await self._connection.close()
-            self._connection = None
+    def _release(self) -> AsyncConnection | None:
+        connection, self._connection = self._connection, None
+        return connection
 
     async def _open(self) -> AsyncConnection:
         if self._connection is None:

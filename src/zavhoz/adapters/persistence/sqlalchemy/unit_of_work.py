@@ -30,9 +30,9 @@ from zavhoz.application.ports import UnitOfWork, UnitOfWorkFactory
 
 
 class SqlUnitOfWork(UnitOfWork):
-    """One session and one transaction per ``async with``; rolled back unless committed.
+    """One transaction per ``async with``; rolled back unless committed.
 
-    The session touches the database only when a statement is run: a unit of work that finds
+    Its session takes a connection only when a statement is run: a unit of work that finds
     everything in ``memo`` costs no statement at all.
     """
 
@@ -57,13 +57,10 @@ class SqlUnitOfWork(UnitOfWork):
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if self._session.in_transaction():  # else no statement ran: nothing to end
-            await self._session.rollback()
-            await self._session.close()
+        await self._session.rollback()
 
     async def commit(self) -> None:
-        if self._session.in_transaction():
-            await self._session.commit()
+        await self._session.commit()
         self._changes.committed(self._memo)
 
 
