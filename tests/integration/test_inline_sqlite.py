@@ -95,6 +95,8 @@ async def test_units_of_work_on_a_file_get_a_synchronous_twin_disposed_with_the_
     with twin.begin() as connection:
         connection.execute(text("CREATE TABLE t (n INTEGER)"))
         connection.execute(text("INSERT INTO t VALUES (7)"))
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA wal_autocheckpoint")).scalar() == 0
     async with engine.connect() as connection:
         assert (await connection.execute(text("SELECT n FROM t"))).scalar() == 7, "one file"
     assert twin.pool.checkedin() == 1

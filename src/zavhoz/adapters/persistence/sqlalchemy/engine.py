@@ -12,6 +12,7 @@ from zavhoz.adapters.persistence.sqlalchemy.inline_sqlite import (
     MEMORY,
     Checkpoints,
     inline_connector,
+    open_sqlite,
 )
 
 DEFAULT_URL = "sqlite+aiosqlite:///./zavhoz.db"
@@ -72,19 +73,14 @@ def units_engine(engine: AsyncEngine) -> Engine | None:
 def _twin(engine: AsyncEngine, path: str, checkpoints: Checkpoints) -> None:
     twin = sqlalchemy.create_engine(
         f"sqlite:///{path}",
-        connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+        creator=lambda: open_sqlite(path, BUSY_TIMEOUT_S, checkpoints),
         max_overflow=-1,  # waiting for a free connection would block the event loop for good
     )
     event.listen(twin, "connect", _sqlite_pragmas)
-    event.listen(twin, "connect", _no_autocheckpoint)
     event.listen(twin, "begin", _begin_immediate_on_driver)
     event.listen(twin, "commit", lambda _: checkpoints.committed())
     event.listen(engine.sync_engine, "engine_disposed", lambda _: twin.dispose())
     _TWINS[engine.sync_engine] = twin
-
-
-def _no_autocheckpoint(dbapi_connection: Any, _: object) -> None:
-    dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")  # Checkpoints does it
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: object) -> None:

@@ -154,9 +154,15 @@ def inline_connector(
     """SQLAlchemy's ``async_creator``: a connection to ``path`` that runs on the caller's thread."""
 
     async def connect() -> InlineConnection:
-        connection = sqlite3.connect(path, timeout=timeout, isolation_level=None)
-        if checkpoints is not None:
-            connection.execute("PRAGMA wal_autocheckpoint=0")  # Checkpoints does it
-        return InlineConnection(connection, checkpoints)
+        return InlineConnection(open_sqlite(path, timeout, checkpoints), checkpoints)
 
     return connect
+
+
+def open_sqlite(path: str, timeout: float, checkpoints: Checkpoints | None) -> sqlite3.Connection:
+    """A connection whose transactions are ours to begin; with ``checkpoints``, SQLite's own
+    checkpoint inside a commit is off (``Checkpoints`` does it off the loop)."""
+    connection = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+    if checkpoints is not None:
+        connection.execute("PRAGMA wal_autocheckpoint=0")
+    return connection
