@@ -7,7 +7,7 @@ what the statements themselves cost. So there a synchronous ``Connection`` serve
 awaitable methods: repositories are written once for both.
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, Executable, Result, ScalarResult
@@ -54,18 +54,17 @@ class InlineSession:
         return self._engine
 
     async def commit(self) -> None:
-        if (connection := self._release()) is not None:
-            with connection:
-                connection.commit()
+        self._end(Connection.commit)
 
     async def rollback(self) -> None:
-        if (connection := self._release()) is not None:
-            with connection:
-                connection.rollback()
+        self._end(Connection.rollback)
 
-    def _release(self) -> Connection | None:
+    def _end(self, ending: Callable[[Connection], None]) -> None:
+        """End what ran, if anything did, and give the connection back whatever happens."""
         connection, self._connection = self._connection, None
-        return connection
+        if connection is not None:
+            with connection:
+                ending(connection)
 
     def _open(self) -> Connection:
         if self._connection is None:
@@ -94,22 +93,19 @@ class AwaitedSession:
         return self._engine.sync_engine
 
     async def commit(self) -> None:
-        if (connection := self._release()) is not None:
-            try:
-                await connection.commit()
-            finally:
-                await connection.close()
+        await self._end(AsyncConnection.commit)
 
     async def rollback(self) -> None:
-        if (connection := self._release()) is not None:
-            try:
-                await connection.rollback()
-            finally:
-                await connection.close()
+        await self._end(AsyncConnection.rollback)
 
-    def _release(self) -> AsyncConnection | None:
+    async def _end(self, ending: Callable[[AsyncConnection], Awaitable[None]]) -> None:
+        """End what ran, if anything did, and give the connection back whatever happens."""
         connection, self._connection = self._connection, None
-        return connection
+        if connection is not None:
+            try:
+                await ending(connection)
+            finally:
+                await connection.close()  # not ``async with``: it would start it anew
 
     async def _open(self) -> AsyncConnection:
         if self._connection is None:
