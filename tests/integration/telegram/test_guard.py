@@ -53,3 +53,37 @@ async def test_a_cancelled_update_is_counted_logged_as_failed_and_stays_cancelle
     [line] = [line for line in lines if line["event"].startswith("update")]
     assert (line["event"], line["log_level"]) == ("update failed", "warning")
     assert structlog.contextvars.get_contextvars() == {}
+
+
+async def test_a_press_handled_again_after_a_restart_is_no_failure(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The first run answered it: Telegram refuses the second answer, the work stands."""
+    anna = world.person(101)
+    await anna.send("/start")
+    await anna.send("📝 Новая заявка")
+    await anna.send("Каб. 305")
+    category = next(b for b in anna.last.buttons if "Сантехника" in b.text)
+    press = {
+        "id": "fetched-before-the-crash",
+        "from": {"id": 101, "is_bot": False, "first_name": "Анна"},
+        "chat_instance": "ci",
+        "message": {
+            "message_id": anna.last.message_id,
+            "date": 0,
+            "chat": {"id": 101, "type": "private"},
+            "text": "Где?",
+        },
+        "data": category.callback_data,
+    }
+    await world.feed(callback_query=press)
+    assert "Опишите проблему" in anna.last.text
+    with caplog.at_level(logging.INFO, logger="zavhoz"):
+        await world.feed(callback_query=press)
+    assert world.session.violations == [
+        "AnswerCallbackQuery: query is too old or was already answered"
+    ], "the second answer is refused, as Telegram would"
+    world.session.violations.clear()
+    assert "Не получилось" not in " ".join(anna.texts)
+    assert "button answer refused" in caplog.text
+    assert "failed" not in caplog.text

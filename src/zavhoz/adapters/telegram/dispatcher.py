@@ -3,7 +3,6 @@
 from aiogram import Dispatcher, Router
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
-from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from zavhoz.adapters.telegram.handlers import (
     actions,
@@ -17,6 +16,7 @@ from zavhoz.adapters.telegram.handlers import (
 )
 from zavhoz.adapters.telegram.handlers import reports as report_screens
 from zavhoz.adapters.telegram.i18n import Translator
+from zavhoz.adapters.telegram.middlewares.answer import AnswerButtons
 from zavhoz.adapters.telegram.middlewares.guard import GuardMiddleware, RecordUpdate
 from zavhoz.adapters.telegram.middlewares.handler import HandlerMiddleware
 from zavhoz.adapters.telegram.middlewares.throttling import Throttle
@@ -61,7 +61,7 @@ def build_dispatcher(
     (the person's lock and state), inside the guard so that a failing storage (Redis down) ends
     in an apology and counts as an error, then the person (registered, active, not throttled).
     Inner, on messages and callback queries: the handler's log context and refusals explained,
-    inside aiogram's callback answer so that a button's alert is its one answer.
+    inside the button's answer (``AnswerButtons``) so that an alert is its one answer.
     """
     translator = translator or Translator()
     dispatcher = Dispatcher(
@@ -72,7 +72,7 @@ def build_dispatcher(
     dispatcher.update.outer_middleware(GuardMiddleware(translator, update_metrics))
     dispatcher.update.outer_middleware(dispatcher.fsm)
     dispatcher.update.outer_middleware(UserMiddleware(services, translator, throttling))
-    dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
+    dispatcher.callback_query.middleware(AnswerButtons())
     for observer in (dispatcher.message, dispatcher.callback_query):
         observer.middleware(HandlerMiddleware())
     if reports is not None:

@@ -3,7 +3,7 @@
 Its name, and the request its button is about, join the update's log context (see
 ``log_context.bind_handler``). A refused action is explained in place: an alert on a button, a
 reply to a message. A button whose handler fails unexpectedly gets its apology as the alert here,
-inside aiogram's CallbackAnswerMiddleware: from the guard it would be a second answer, which
+inside the button's answer (``AnswerButtons``): from the guard it would be a second answer, which
 Telegram refuses.
 """
 
