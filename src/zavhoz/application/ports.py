@@ -13,7 +13,8 @@ from zavhoz.application.messages import OutboxMessage
 from zavhoz.application.paging import Page, PageRequest
 from zavhoz.domain.catalog import Status
 from zavhoz.domain.events import HistoryEvent
-from zavhoz.domain.ids import RequestId, RoomCode, UserId
+from zavhoz.domain.ids import OrgId, RequestId, RoomCode, UserId
+from zavhoz.domain.organizations import Invite, Membership, Organization
 from zavhoz.domain.request import Request
 from zavhoz.domain.rooms import Room
 from zavhoz.domain.users import Role, User, UserState
@@ -44,11 +45,46 @@ class UserRepository(Protocol):
     async def page_by_state(self, state: UserState | None, page: PageRequest) -> Page[User]: ...
 
 
+class OrganizationRepository(Protocol):
+    async def get(self, org: OrgId) -> Organization | None: ...
+
+    async def by_slug(self, slug: str) -> Organization | None: ...
+
+    async def add(self, organization: Organization) -> None:
+        """Store a new organization and give it its id; a taken slug raises ``AlreadyExists``."""
+
+    async def save(self, organization: Organization) -> None: ...
+
+    async def all(self) -> list[Organization]:
+        """Every organization, by id: the tree that reach and inheritance are decided on."""
+
+
+class MembershipRepository(Protocol):
+    async def get(self, person: UserId, org: OrgId) -> Membership | None: ...
+
+    async def of_person(self, person: UserId) -> list[Membership]:
+        """Every membership of ``person``, by organization."""
+
+    async def put(self, membership: Membership) -> None:
+        """Store the person's membership in its organization, replacing one there."""
+
+
+class InviteRepository(Protocol):
+    async def get(self, token: str) -> Invite | None: ...
+
+    async def add(self, invite: Invite) -> None: ...
+
+    async def save(self, invite: Invite) -> None: ...
+
+    async def of_organization(self, org: OrgId) -> list[Invite]:
+        """Newest first."""
+
+
 class RequestRepository(Protocol):
     async def get(self, request_id: RequestId) -> Request | None: ...
 
     async def add(self, request: Request) -> None:
-        """Store a new request and give it its number."""
+        """Store a new request, give it its id and its number within its organization."""
 
     async def save(self, request: Request) -> None:
         """Store changes; the commit fails with ``ConcurrentUpdate`` if someone saved first."""
@@ -120,6 +156,9 @@ class RequestQueries(Protocol):
 
 
 class UnitOfWork(Protocol):
+    organizations: OrganizationRepository
+    memberships: MembershipRepository
+    invites: InviteRepository
     users: UserRepository
     requests: RequestRepository
     history: HistoryRepository

@@ -112,6 +112,7 @@ async def _messages(
             params=params,
             dedupe_key=f"request:{request.id}:v{version}:{template}:{user_id}",
             request_id=request.id,
+            organization=request.organization,
             attachments=event.attachments,
             created_at=event.at,
         )
