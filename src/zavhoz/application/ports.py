@@ -103,11 +103,12 @@ class HistoryRepository(Protocol):
 
 
 class RoomRepository(Protocol):
-    async def get(self, code: RoomCode) -> Room | None: ...
+    async def get(self, org: OrgId, code: RoomCode) -> Room | None: ...
 
     async def upsert(self, room: Room) -> None: ...
 
-    async def all(self) -> list[Room]: ...
+    async def all(self, org: OrgId) -> list[Room]:
+        """The organization's rooms, by code."""
 
 
 class Outbox(Protocol):

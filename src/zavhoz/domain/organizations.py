@@ -8,7 +8,7 @@ import attrs
 
 from zavhoz.domain import text
 from zavhoz.domain.errors import NotPermitted, ValidationFailed
-from zavhoz.domain.ids import OrgId, UserId
+from zavhoz.domain.ids import FIRST_ORG, OrgId, UserId
 from zavhoz.domain.users import Role, UserState
 
 ORG_NAME = text.TextRule("org_name", 2, 100)
@@ -37,7 +37,7 @@ class Organization:
 
     id: OrgId = UNSAVED_ORG
     slug: str = attrs.field(converter=check_slug)
-    name: str = attrs.field(converter=ORG_NAME.clean)
+    name: str = attrs.field(converter=lambda name: ORG_NAME.clean(name))
     parent: OrgId | None = None
     settings: dict[str, str] = attrs.field(factory=dict)
 
@@ -51,6 +51,11 @@ class Organization:
                 self.settings.pop(key, None)
             else:
                 self.settings[key] = value
+
+
+def first_organization() -> Organization:
+    """The organization every deployment starts with (its name and slug may be changed)."""
+    return Organization(id=FIRST_ORG, slug="school", name="School")
 
 
 @attrs.frozen
@@ -186,4 +191,6 @@ class Invite:
         if not self.usable(now):
             raise NotPermitted("join", "invite_expired" if not self.revoked else "invite_revoked")
         state = UserState.PENDING if approval else UserState.ACTIVE
-        return Membership(person=person, organization=self.organization, role=self.role, state=state)
+        return Membership(
+            person=person, organization=self.organization, role=self.role, state=state
+        )

@@ -9,7 +9,7 @@ from zavhoz.adapters.reports import qr
 from zavhoz.application.ports import UnitOfWorkFactory
 from zavhoz.application.use_cases.import_rooms import ImportResult, ImportRoomsCommand, RowError
 from zavhoz.domain.errors import ValidationFailed
-from zavhoz.domain.ids import RoomCode
+from zavhoz.domain.ids import FIRST_ORG, RoomCode
 from zavhoz.domain.rooms import Room, room_code
 from zavhoz.main.cli_common import CommandError, run_command, table, with_container
 
@@ -85,7 +85,7 @@ def _import(arguments: argparse.Namespace) -> int:
 
 async def all_rooms(uow_factory: UnitOfWorkFactory) -> list[Room]:
     async with uow_factory(read_only=True) as uow:
-        return await uow.rooms.all()
+        return await uow.rooms.all(FIRST_ORG)
 
 
 def _list(arguments: argparse.Namespace) -> int:
@@ -147,11 +147,11 @@ async def rooms_to_print(uow_factory: UnitOfWorkFactory, codes: Sequence[str]) -
     """The rooms named by ``codes`` (in that order), or every room when none are named."""
     async with uow_factory(read_only=True) as uow:
         if not codes:
-            return await uow.rooms.all()
+            return await uow.rooms.all(FIRST_ORG)
         rooms = []
         for raw in codes:
             code = _code(raw)
-            room = await uow.rooms.get(code)
+            room = await uow.rooms.get(FIRST_ORG, code)
             if room is None:
                 raise CommandError(f"no room {code} (see zavhoz rooms list)")
             rooms.append(room)

@@ -9,7 +9,6 @@ from zavhoz.adapters.telegram.handlers.wizard.flow import begin, offer_draft
 from zavhoz.adapters.telegram.handlers.wizard.turn import Turn
 from zavhoz.adapters.telegram.keyboards.menu import main_menu
 from zavhoz.adapters.telegram.keyboards.room_hint import room_hint_keyboard
-from zavhoz.adapters.telegram.services import Services
 from zavhoz.adapters.telegram.views.room_hint import newest, room_hint
 from zavhoz.application.use_cases.watch_request import WatchRequestCommand
 from zavhoz.domain.errors import ValidationFailed
@@ -27,7 +26,7 @@ async def room_link(message: Message, command: CommandObject, turn: Turn) -> Non
 
 async def open_room(turn: Turn, raw: str) -> None:
     """The room's open requests first; with none, the wizard with the room filled in."""
-    room = await _find_room(turn.services, raw)
+    room = await _find_room(turn, raw)
     if room is None:
         await turn.say(turn.t("wizard.room.unknown"))
         await begin(turn)
@@ -61,7 +60,7 @@ async def new_problem(query: CallbackQuery, callback_data: WizardCb, turn: Turn)
         await offer_draft(turn, WizardCb(step="room", value=callback_data.value))
         return
     await turn.edit()
-    room = await _find_room(turn.services, callback_data.value)
+    room = await _find_room(turn, callback_data.value)
     if room is None:
         await turn.say(turn.t("wizard.room.unknown"))
     await begin(turn, room)
@@ -74,6 +73,6 @@ def valid_code(raw: str) -> RoomCode | None:
         return None
 
 
-async def _find_room(services: Services, raw: str) -> Room | None:
+async def _find_room(turn: Turn, raw: str) -> Room | None:
     code = valid_code(raw)
-    return None if code is None else await services.room(code)
+    return None if code is None else await turn.services.room(turn.user.id, code)
