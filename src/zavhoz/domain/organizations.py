@@ -30,6 +30,10 @@ def check_slug(slug: str) -> str:
     return slug
 
 
+def _clean_name(name: str) -> str:
+    return ORG_NAME.clean(name)
+
+
 @attrs.define(kw_only=True, eq=False)
 class Organization:
     """``settings`` holds what this organization sets itself (``KEY: raw value``); the rest
@@ -37,7 +41,7 @@ class Organization:
 
     id: OrgId = UNSAVED_ORG
     slug: str = attrs.field(converter=check_slug)
-    name: str = attrs.field(converter=lambda name: ORG_NAME.clean(name))
+    name: str = attrs.field(converter=_clean_name)
     parent: OrgId | None = None
     settings: dict[str, str] = attrs.field(factory=dict)
 
