@@ -6,6 +6,7 @@ from typing import TypeVar
 from zavhoz.application.ports import UnitOfWork, UnitOfWorkFactory
 from zavhoz.domain.errors import ConcurrentUpdate, NotFound
 from zavhoz.domain.ids import RequestId, UserId
+from zavhoz.domain.organizations import OrgTree, Reach, seated
 from zavhoz.domain.request import Request
 from zavhoz.domain.users import User
 
@@ -42,3 +43,33 @@ async def load_request(uow: UnitOfWork, request_id: RequestId) -> Request:
     if request is None:
         raise NotFound("request", str(request_id))
     return request
+
+
+async def load_reach(uow: UnitOfWork, person: UserId) -> Reach:
+    tree = OrgTree.of(await uow.organizations.all())
+    return Reach.of(await uow.memberships.of_person(person), tree)
+
+
+async def seat_at(uow: UnitOfWork, actor: User, request: Request) -> User:
+    """The actor as they act on ``request``; beyond their reach it does not exist for them."""
+    seat = await _seat(uow, actor, request)
+    if seat is None:
+        raise NotFound("request", str(request.id))
+    return seat
+
+
+async def load_worker(uow: UnitOfWork, person: UserId, request: Request) -> User:
+    """Whom ``request`` may be given to, as they work on it; nobody beyond its organization."""
+    seat = await _seat(uow, await load_user(uow, person), request)
+    if seat is None:
+        raise NotFound("user", str(person))
+    return seat
+
+
+async def _seat(uow: UnitOfWork, user: User, request: Request) -> User | None:
+    """Seated by reach; in their own organization a blocked or pending person stays as they
+    are, so the domain refuses them by their state."""
+    seat = seated(user, await load_reach(uow, user.id), request.organization)
+    if seat is None and user.organization == request.organization:
+        return user
+    return seat

@@ -9,7 +9,7 @@ import attrs
 from zavhoz.domain import text
 from zavhoz.domain.errors import NotPermitted, ValidationFailed
 from zavhoz.domain.ids import FIRST_ORG, OrgId, UserId
-from zavhoz.domain.users import Role, UserState
+from zavhoz.domain.users import Role, User, UserState
 
 ORG_NAME = text.TextRule("org_name", 2, 100)
 SLUG = re.compile(r"[a-z0-9-]{1,24}")
@@ -166,6 +166,13 @@ class Reach:
 
     def reaches(self, org: OrgId) -> bool:
         return org in self.roles
+
+
+def seated(user: User, reach: Reach, org: OrgId) -> User | None:
+    """``user`` as they act in ``org`` (their highest role reaching it), or ``None`` where they
+    have no active membership at ``org`` or above it: there, nothing of ``org`` exists for them."""
+    role = reach.role_at(org)
+    return None if role is None else attrs.evolve(user, role=role, state=UserState.ACTIVE)
 
 
 @attrs.define(kw_only=True, eq=False)

@@ -8,7 +8,7 @@ import attrs
 
 from zavhoz.application.ports import UnitOfWork
 from zavhoz.application.recording import record_changes
-from zavhoz.application.transaction import in_transaction, load_request, load_user
+from zavhoz.application.transaction import in_transaction, load_request, load_user, seat_at
 from zavhoz.application.use_cases._service import Service
 from zavhoz.domain.errors import ChangedMeanwhile, NotPermitted
 from zavhoz.domain.ids import RequestId, UserId
@@ -41,8 +41,8 @@ class RequestChange(Service, ABC, Generic[C]):
         """Act on the request; with ``seen``, only if it is still at that version."""
 
         async def work(uow: UnitOfWork) -> Request:
-            actor = await load_user(uow, command.actor_id)
             request = await load_request(uow, command.request_id)
+            actor = await seat_at(uow, await load_user(uow, command.actor_id), request)
             if seen is not None:
                 _as_seen(actor, request, seen)
             await self._apply(command, Change(uow, request, actor, self._clock.now()))

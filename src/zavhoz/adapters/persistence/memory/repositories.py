@@ -72,7 +72,16 @@ class MemoryMembershipRepository(_Staged, MembershipRepository):
 
 
 def _memberships(db: MemoryDatabase, stage: Stage) -> dict[tuple[UserId, OrgId], Membership]:
-    return db.memberships | stage.memberships
+    """Stored memberships; a person put straight into ``db.users`` (a test's fixture) is a
+    member of their organization with the role and state they were given."""
+    implied = {(u.id, u.organization): _membership(u) for u in db.users.values()}
+    return implied | db.memberships | stage.memberships
+
+
+def _membership(user: User) -> Membership:
+    return Membership(
+        person=user.id, organization=user.organization, role=user.role, state=user.state
+    )
 
 
 class MemoryInviteRepository(_Staged, InviteRepository):
@@ -103,9 +112,7 @@ class MemoryUserRepository(_Staged, UserRepository):
 
     async def save(self, user: User) -> None:
         self._stage.users[user.id] = deepcopy(user)
-        self._stage.memberships[user.id, user.organization] = Membership(
-            person=user.id, organization=user.organization, role=user.role, state=user.state
-        )
+        self._stage.memberships[user.id, user.organization] = _membership(user)
 
     def _as_member(self, user: User) -> User:
         membership = _memberships(self._db, self._stage).get((user.id, user.organization))

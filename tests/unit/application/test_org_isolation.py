@@ -1,0 +1,98 @@
+"""Nothing of a school exists for people beyond its reach; a district's crew works in every school."""
+
+from typing import Any
+
+import attrs
+import pytest
+
+from tests.unit.builders import user
+from zavhoz.adapters.persistence.memory import MemoryDatabase
+from zavhoz.application.queries.request_card import GetRequestCard
+from zavhoz.application.use_cases.assign_request import AssignRequest, AssignRequestCommand
+from zavhoz.application.use_cases.create_request import CreateRequest, CreateRequestCommand
+from zavhoz.application.use_cases.take_request import TakeRequest, TakeRequestCommand
+from zavhoz.domain.catalog import Category, Status
+from zavhoz.domain.errors import NotFound
+from zavhoz.domain.ids import FIRST_ORG, OrgId, RequestId, UserId
+from zavhoz.domain.organizations import Organization
+from zavhoz.domain.request import Request
+from zavhoz.domain.users import Role
+
+DISTRICT, SCHOOL_A, SCHOOL_B = FIRST_ORG, OrgId(2), OrgId(3)
+STAFF_A, STAFF_B, EXECUTOR_A, CREW, ADMIN_B = (UserId(n) for n in (11, 12, 21, 22, 31))
+
+
+@pytest.fixture
+def db() -> MemoryDatabase:
+    schools = {
+        DISTRICT: Organization(id=DISTRICT, slug="district", name="Район"),
+        SCHOOL_A: Organization(id=SCHOOL_A, slug="school-a", name="Школа А", parent=DISTRICT),
+        SCHOOL_B: Organization(id=SCHOOL_B, slug="school-b", name="Школа Б", parent=DISTRICT),
+    }
+    people = [
+        attrs.evolve(user(STAFF_A), organization=SCHOOL_A),
+        attrs.evolve(user(STAFF_B), organization=SCHOOL_B),
+        attrs.evolve(user(EXECUTOR_A, Role.EXECUTOR), organization=SCHOOL_A),
+        attrs.evolve(user(CREW, Role.EXECUTOR), organization=DISTRICT),
+        attrs.evolve(user(ADMIN_B, Role.ADMIN), organization=SCHOOL_B),
+    ]
+    return MemoryDatabase(organizations=schools, users={p.id: p for p in people})
+
+
+async def file(build: Any, author: UserId) -> Request:
+    command = CreateRequestCommand(
+        author_id=author,
+        location="Каб. 305",
+        category=Category.PLUMBING,
+        description="Течёт кран в туалете",
+    )
+    return await build(CreateRequest)(command)  # type: ignore[no-any-return]
+
+
+async def test_requests_go_to_the_authors_school_and_are_numbered_there(build: Any) -> None:
+    first_a, first_b = await file(build, STAFF_A), await file(build, STAFF_B)
+    second_a = await file(build, STAFF_A)
+    assert (first_a.organization, first_b.organization) == (SCHOOL_A, SCHOOL_B)
+    assert (first_a.number, first_b.number, second_a.number) == (1, 1, 2)
+    assert len({first_a.id, first_b.id, second_a.id}) == 3
+
+
+async def test_another_schools_request_does_not_exist_for_a_person(
+    build: Any, db: MemoryDatabase
+) -> None:
+    theirs = await file(build, STAFF_B)
+    before = attrs.asdict(db.requests[theirs.id])
+
+    with pytest.raises(NotFound):
+        await build(GetRequestCard)(STAFF_A, theirs.id)
+    with pytest.raises(NotFound):
+        await build(TakeRequest)(TakeRequestCommand(actor_id=EXECUTOR_A, request_id=theirs.id))
+
+    assert attrs.asdict(db.requests[theirs.id]) == before
+
+
+async def test_the_district_crew_takes_requests_in_every_school(
+    build: Any, db: MemoryDatabase
+) -> None:
+    in_a, in_b = await file(build, STAFF_A), await file(build, STAFF_B)
+    for request in (in_a, in_b):
+        await build(TakeRequest)(TakeRequestCommand(actor_id=CREW, request_id=request.id))
+        assert db.requests[request.id].status is Status.IN_PROGRESS
+        assert db.requests[request.id].assignee == CREW
+    card = await build(GetRequestCard)(CREW, in_b.id)
+    assert card.request.number == 1
+
+
+async def test_a_request_is_given_only_to_someone_who_reaches_its_school(
+    build: Any, db: MemoryDatabase
+) -> None:
+    theirs = await file(build, STAFF_B)
+
+    def assign(to: UserId) -> AssignRequestCommand:
+        return AssignRequestCommand(actor_id=ADMIN_B, request_id=theirs.id, assignee_id=to)
+
+    with pytest.raises(NotFound):
+        await build(AssignRequest)(assign(EXECUTOR_A))
+    assert db.requests[theirs.id].assignee is None
+    await build(AssignRequest)(assign(CREW))
+    assert db.requests[RequestId(theirs.id)].assignee == CREW
