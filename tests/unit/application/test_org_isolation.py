@@ -1,4 +1,4 @@
-"""Nothing of a school exists for people beyond its reach; a district's crew works in every school."""
+"""Nothing of a school exists beyond its reach; a district crew works in every school below it."""
 
 from typing import Any
 
