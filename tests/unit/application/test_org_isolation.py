@@ -7,6 +7,9 @@ import pytest
 
 from tests.unit.builders import user
 from zavhoz.adapters.persistence.memory import MemoryDatabase
+from zavhoz.application.filters import QueueFilter
+from zavhoz.application.paging import PageRequest
+from zavhoz.application.queries.queue import GetQueue
 from zavhoz.application.queries.request_card import GetRequestCard
 from zavhoz.application.use_cases.assign_request import AssignRequest, AssignRequestCommand
 from zavhoz.application.use_cases.create_request import CreateRequest, CreateRequestCommand
@@ -96,3 +99,19 @@ async def test_a_request_is_given_only_to_someone_who_reaches_its_school(
     assert db.requests[theirs.id].assignee is None
     await build(AssignRequest)(assign(CREW))
     assert db.requests[RequestId(theirs.id)].assignee == CREW
+
+
+async def test_a_queue_holds_the_schools_the_viewer_works_in_from_where_they_are(
+    build: Any, db: MemoryDatabase
+) -> None:
+    in_a, in_b = await file(build, STAFF_A), await file(build, STAFF_B)
+
+    async def queue(viewer: UserId) -> set[RequestId]:
+        page = await build(GetQueue)(viewer, QueueFilter(organizations=None), PageRequest())
+        return {request.id for request in page.items}
+
+    assert await queue(EXECUTOR_A) == {in_a.id}
+    assert await queue(ADMIN_B) == {in_b.id}
+    assert await queue(CREW) == {in_a.id, in_b.id}
+    db.users[CREW].organization = SCHOOL_B
+    assert await queue(CREW) == {in_b.id}

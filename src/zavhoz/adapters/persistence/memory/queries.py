@@ -89,6 +89,7 @@ def _matches(request: Request, query: QueueFilter) -> bool:
         and query.assignee in (None, request.assignee)
         and (query.overdue_at is None or request.is_overdue(query.overdue_at))
         and all(word in haystack for word in query.words)
+        and (query.organizations is None or request.organization in query.organizations)
     )
 
 
