@@ -39,8 +39,9 @@ class UserRepository(Protocol):
 
     async def save(self, user: User) -> None: ...
 
-    async def with_role(self, roles: Iterable[Role]) -> list[User]:
-        """Active users whose role is one of ``roles``."""
+    async def with_role(self, roles: Iterable[Role], organizations: Iterable[OrgId]) -> list[User]:
+        """People whose active membership in one of ``organizations`` has one of ``roles``
+        (each once, by id); pass ``OrgTree.chain(org)`` for everyone whose role reaches ``org``."""
 
     async def page_by_state(self, state: UserState | None, page: PageRequest) -> Page[User]: ...
 
@@ -152,8 +153,11 @@ class RequestQueries(Protocol):
     async def workload(self) -> dict[UserId, int]:
         """How many requests each assignee has in progress or on hold."""
 
-    async def digest(self, since: datetime, until: datetime, now: datetime) -> DigestCounts:
-        """Created and completed in ``[since, until)``, overdue at ``now``, in progress now."""
+    async def digest(
+        self, since: datetime, until: datetime, now: datetime, organizations: frozenset[OrgId]
+    ) -> DigestCounts:
+        """Of ``organizations``' requests: created and completed in ``[since, until)``, overdue
+        at ``now``, in progress now."""
 
 
 class UnitOfWork(Protocol):

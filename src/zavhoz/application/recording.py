@@ -13,8 +13,9 @@ from zavhoz.application.messages import OutboxMessage
 from zavhoz.application.notifications import Audience, addressees, audience_of
 from zavhoz.application.ports import UnitOfWork
 from zavhoz.application.settings import WorkflowSettings
+from zavhoz.application.transaction import reaching
 from zavhoz.domain.events import EventKind, HistoryEvent, PayloadValue
-from zavhoz.domain.ids import RequestId, UserId
+from zavhoz.domain.ids import OrgId, RequestId, UserId
 from zavhoz.domain.request import Request
 from zavhoz.domain.users import Role, User
 
@@ -36,9 +37,10 @@ class _People:
     known: dict[UserId, User | None]
 
     @classmethod
-    async def load(cls, uow: UnitOfWork, settings: WorkflowSettings) -> "_People":
-        admins = await uow.users.with_role([Role.ADMIN])
-        executors = await uow.users.with_role([Role.EXECUTOR]) if settings.notify_executors else []
+    async def load(cls, uow: UnitOfWork, settings: WorkflowSettings, org: OrgId) -> "_People":
+        """Admins, and executors where they hear of new requests, whose role reaches ``org``."""
+        admins = await reaching(uow, org, Role.ADMIN)
+        executors = await reaching(uow, org, Role.EXECUTOR) if settings.notify_executors else []
         known: dict[UserId, User | None] = {u.id: u for u in (*admins, *executors)}
         return cls(uow, audience_of(admins, executors), known)
 
@@ -69,7 +71,7 @@ async def record_changes(
     events = request.pull_events()
     await (uow.requests.add(request) if new else uow.requests.save(request))
     await uow.history.append(request.id, events)
-    people = await _People.load(uow, settings)
+    people = await _People.load(uow, settings, request.organization)
     audience = people.audience
     if any(_is_public_comment(event) for event in events):
         audience = attrs.evolve(audience, talkers=await people.talkers(request))

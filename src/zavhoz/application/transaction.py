@@ -5,10 +5,10 @@ from typing import TypeVar
 
 from zavhoz.application.ports import UnitOfWork, UnitOfWorkFactory
 from zavhoz.domain.errors import ConcurrentUpdate, NotFound
-from zavhoz.domain.ids import RequestId, UserId
+from zavhoz.domain.ids import OrgId, RequestId, UserId
 from zavhoz.domain.organizations import OrgTree, Reach, seated
 from zavhoz.domain.request import Request
-from zavhoz.domain.users import User
+from zavhoz.domain.users import Role, User
 
 T = TypeVar("T")
 
@@ -43,6 +43,12 @@ async def load_request(uow: UnitOfWork, request_id: RequestId) -> Request:
     if request is None:
         raise NotFound("request", str(request_id))
     return request
+
+
+async def reaching(uow: UnitOfWork, org: OrgId, *roles: Role) -> list[User]:
+    """Everyone whose role at ``org``, or above it, is one of ``roles``."""
+    chain = OrgTree.of(await uow.organizations.all()).chain(org)
+    return await uow.users.with_role(roles, chain)
 
 
 async def load_reach(uow: UnitOfWork, person: UserId) -> Reach:

@@ -40,6 +40,7 @@ from zavhoz.adapters.telegram.services import build_services
 from zavhoz.application.ports import Clock, UnitOfWorkFactory
 from zavhoz.application.queries.export_requests import ExportRequests
 from zavhoz.application.queries.get_statistics import GetStatistics
+from zavhoz.application.queries.list_executors import ListAllWorkers
 from zavhoz.application.settings import WorkflowSettings
 from zavhoz.application.use_cases.bootstrap_admins import BootstrapAdmins
 from zavhoz.application.use_cases.import_rooms import ImportRooms
@@ -173,6 +174,7 @@ class Container(containers.DeclarativeContainer):
     services = providers.Singleton(build_services, uow_factory, clock, workflow)
     import_rooms = providers.Factory(ImportRooms, uow_factory, clock, workflow)
     bootstrap_admins = providers.Factory(BootstrapAdmins, uow_factory, clock, workflow)
+    all_workers = providers.Factory(ListAllWorkers, uow_factory, clock, workflow)
     remembered = providers.Singleton(SqlRemembered, engine)
 
     translator = providers.Singleton(Translator, default=settings.provided.default_locale)

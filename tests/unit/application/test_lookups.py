@@ -50,8 +50,8 @@ async def test_another_schools_rooms_do_not_exist_for_a_person(
 
 async def test_executors_come_least_busy_first(desk: Desk, build: Any) -> None:
     await desk.in_status(Status.IN_PROGRESS)  # taken by EXECUTOR
-    await desk.in_status(Status.ON_HOLD)
-    workers = await build(ListExecutors)()
+    held = await desk.in_status(Status.ON_HOLD)
+    workers = await build(ListExecutors)(UserId(ADMIN), held)
     assert [(w.user.id, w.load) for w in workers][-1] == (EXECUTOR, 2)
     assert {w.user.id for w in workers} == {EXECUTOR, EXECUTOR2, ADMIN, ADMIN2}
     assert all(w.load == 0 for w in workers[:-1])

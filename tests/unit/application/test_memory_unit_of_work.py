@@ -53,7 +53,8 @@ async def test_nothing_is_seen_outside_until_commit(db: MemoryDatabase) -> None:
         assert request.id == 1
         assert await uow.requests.get(request.id) is not None
         assert [e.kind for e in await uow.history.of(request.id)] == ["created"]
-        assert {u.name for u in await uow.users.with_role([author.role])} >= {"Новое имя"}
+        staff = await uow.users.with_role([author.role], [FIRST_ORG])
+        assert {u.name for u in staff} >= {"Новое имя"}
         assert Snapshot.of(db) == before
         everything = frozenset(Status)
         assert (await uow.queries.by_author(UserId(STAFF), everything, PageRequest())).total == 0

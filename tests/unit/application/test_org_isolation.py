@@ -6,20 +6,25 @@ import attrs
 import pytest
 
 from tests.unit.builders import user
+from zavhoz.adapters.clock import FakeClock
 from zavhoz.adapters.persistence.memory import MemoryDatabase
 from zavhoz.application.filters import QueueFilter
 from zavhoz.application.paging import PageRequest
+from zavhoz.application.queries.list_executors import ListExecutors
 from zavhoz.application.queries.queue import GetQueue
 from zavhoz.application.queries.request_card import GetRequestCard
+from zavhoz.application.use_cases._user_change import UserCommand
 from zavhoz.application.use_cases.assign_request import AssignRequest, AssignRequestCommand
+from zavhoz.application.use_cases.block_user import BlockUser
 from zavhoz.application.use_cases.create_request import CreateRequest, CreateRequestCommand
+from zavhoz.application.use_cases.send_daily_digest import SendDailyDigest
 from zavhoz.application.use_cases.take_request import TakeRequest, TakeRequestCommand
 from zavhoz.domain.catalog import Category, Status
 from zavhoz.domain.errors import NotFound
 from zavhoz.domain.ids import FIRST_ORG, OrgId, RequestId, UserId
 from zavhoz.domain.organizations import Organization
 from zavhoz.domain.request import Request
-from zavhoz.domain.users import Role
+from zavhoz.domain.users import Role, UserState
 
 DISTRICT, SCHOOL_A, SCHOOL_B = FIRST_ORG, OrgId(2), OrgId(3)
 STAFF_A, STAFF_B, EXECUTOR_A, CREW, ADMIN_B = (UserId(n) for n in (11, 12, 21, 22, 31))
@@ -115,3 +120,38 @@ async def test_a_queue_holds_the_schools_the_viewer_works_in_from_where_they_are
     assert await queue(CREW) == {in_a.id, in_b.id}
     db.users[CREW].organization = SCHOOL_B
     assert await queue(CREW) == {in_b.id}
+
+
+async def test_only_people_reaching_the_school_are_offered_for_a_request(build: Any) -> None:
+    theirs = await file(build, STAFF_B)
+    workers = await build(ListExecutors)(ADMIN_B, theirs.id)
+    assert {worker.user.id for worker in workers} == {CREW, ADMIN_B}
+    with pytest.raises(NotFound):
+        await build(ListExecutors)(EXECUTOR_A, theirs.id)
+
+
+async def test_an_admin_manages_only_people_of_the_schools_they_administer(
+    build: Any, db: MemoryDatabase
+) -> None:
+    with pytest.raises(NotFound):
+        await build(BlockUser)(UserCommand(actor_id=ADMIN_B, user_id=STAFF_A))
+    assert db.users[STAFF_A].is_active
+    await build(BlockUser)(UserCommand(actor_id=ADMIN_B, user_id=STAFF_B))
+    assert db.memberships[STAFF_B, SCHOOL_B].state is UserState.BLOCKED
+
+
+async def test_each_admin_hears_in_the_digest_of_the_schools_they_administer(
+    build: Any, db: MemoryDatabase, clock: FakeClock
+) -> None:
+    db.users[UserId(41)] = attrs.evolve(user(41, Role.ADMIN), organization=DISTRICT)
+    await file(build, STAFF_A)
+    await file(build, STAFF_B)
+    await file(build, STAFF_B)
+    clock.advance(hours=24)
+
+    total = await build(SendDailyDigest)()
+
+    told = {m.recipient: m.params["new"] for m in db.outbox if m.template == "daily_digest"}
+    assert told == {ADMIN_B: 2, UserId(41): 3}
+    assert total is not None
+    assert total.new == 3

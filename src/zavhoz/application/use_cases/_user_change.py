@@ -6,9 +6,9 @@ import attrs
 
 from zavhoz.application.ports import UnitOfWork
 from zavhoz.application.recording import messages_to
-from zavhoz.application.transaction import in_transaction, load_user
+from zavhoz.application.transaction import in_transaction, load_reach, load_user, reaching
 from zavhoz.application.use_cases._service import Service
-from zavhoz.domain.errors import NotPermitted
+from zavhoz.domain.errors import NotFound, NotPermitted
 from zavhoz.domain.ids import UserId
 from zavhoz.domain.users import Role, User
 
@@ -31,9 +31,9 @@ class UserChange(Service, ABC):
         return await in_transaction(self._uow_factory, lambda uow: self._run(uow, command))
 
     async def _run(self, uow: UnitOfWork, command: UserCommand) -> User:
-        if command.actor_id is not None:
-            await self._check_admin(uow, command.actor_id)
         user = await load_user(uow, command.user_id)
+        if command.actor_id is not None:
+            await self._check_admin(uow, command.actor_id, user)
         await self._apply(uow, user, command)
         await uow.users.save(user)
         if self.notice is not None and (user.is_active or self.notice_when_inactive):
@@ -42,15 +42,20 @@ class UserChange(Service, ABC):
             await uow.outbox.add(messages_to([user.id], self.notice, {}, prefix, self._clock.now()))
         return user
 
-    async def _check_admin(self, uow: UnitOfWork, actor_id: UserId) -> None:
+    async def _check_admin(self, uow: UnitOfWork, actor_id: UserId, user: User) -> None:
+        """An admin of the organization the user's membership is in, or of one above it;
+        for anyone else that person does not exist."""
         actor = await load_user(uow, actor_id)
         if not (actor.is_active and actor.is_admin):
             raise NotPermitted(self.action, "admins_only")
+        if (await load_reach(uow, actor_id)).role_at(user.organization) is not Role.ADMIN:
+            raise NotFound("user", str(user.id))
 
     @abstractmethod
     async def _apply(self, uow: UnitOfWork, user: User, command: UserCommand) -> None: ...
 
 
 async def ensure_not_last_admin(uow: UnitOfWork, user: User, action: str) -> None:
-    if user.is_admin and [a.id for a in await uow.users.with_role([Role.ADMIN])] == [user.id]:
+    admins = await reaching(uow, user.organization, Role.ADMIN)
+    if user.is_admin and [admin.id for admin in admins] == [user.id]:
         raise NotPermitted(action, "last_admin")

@@ -3,7 +3,7 @@ import attrs
 from zavhoz.application.ports import UnitOfWork
 from zavhoz.application.recording import messages_to
 from zavhoz.application.settings import RegistrationMode
-from zavhoz.application.transaction import in_transaction
+from zavhoz.application.transaction import in_transaction, reaching
 from zavhoz.application.use_cases._service import Service
 from zavhoz.domain.events import PayloadValue
 from zavhoz.domain.ids import UserId
@@ -63,7 +63,7 @@ class RegisterUser(Service):
         return user
 
     async def _ask_admins(self, uow: UnitOfWork, user: User) -> None:
-        admins = [admin.id for admin in await uow.users.with_role([Role.ADMIN])]
+        admins = [admin.id for admin in await reaching(uow, user.organization, Role.ADMIN)]
         params: dict[str, PayloadValue] = {"user_id": user.id, "name": user.name}
         params["username"] = user.username
         prefix = f"user:{user.id}:registration"

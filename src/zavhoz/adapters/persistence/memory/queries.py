@@ -8,7 +8,7 @@ from zavhoz.application.paging import Page, PageRequest
 from zavhoz.application.ports import DigestCounts, RequestQueries
 from zavhoz.domain.catalog import Status
 from zavhoz.domain.events import HistoryEvent
-from zavhoz.domain.ids import RequestId, RoomCode, UserId
+from zavhoz.domain.ids import OrgId, RequestId, RoomCode, UserId
 from zavhoz.domain.request import Request
 from zavhoz.domain.rooms import place_key
 
@@ -65,8 +65,10 @@ class MemoryRequestQueries(RequestQueries):
             load[request.assignee] = load.get(request.assignee, 0) + 1
         return load
 
-    async def digest(self, since: datetime, until: datetime, now: datetime) -> DigestCounts:
-        requests = self._db.requests.values()
+    async def digest(
+        self, since: datetime, until: datetime, now: datetime, organizations: frozenset[OrgId]
+    ) -> DigestCounts:
+        requests = [r for r in self._db.requests.values() if r.organization in organizations]
         return DigestCounts(
             new=sum(since <= r.created_at < until for r in requests),
             overdue=sum(r.is_overdue(now) for r in requests),

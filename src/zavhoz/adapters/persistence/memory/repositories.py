@@ -120,9 +120,14 @@ class MemoryUserRepository(_Staged, UserRepository):
             return deepcopy(user)
         return attrs.evolve(user, role=membership.role, state=membership.state)
 
-    async def with_role(self, roles: Iterable[Role]) -> list[User]:
-        wanted = set(roles)
-        return [u for u in self._all() if u.is_active and u.role in wanted]
+    async def with_role(self, roles: Iterable[Role], organizations: Iterable[OrgId]) -> list[User]:
+        wanted, where = set(roles), set(organizations)
+        found = {
+            person
+            for (person, org), m in _memberships(self._db, self._stage).items()
+            if org in where and m.role in wanted and m.state is UserState.ACTIVE
+        }
+        return [user for user in self._all() if user.id in found]
 
     async def page_by_state(self, state: UserState | None, page: PageRequest) -> Page[User]:
         users = [u for u in self._all() if state is None or u.state is state]

@@ -21,7 +21,11 @@ async def person(scene: Scene, row: Row, card: RequestCard, arg: str) -> None:
         await act_on_button(scene, row, attrs.evolve(given_by(scene, card), person=int(arg)))
         return
     request = card.request
-    people = [w for w in await scene.services.executors() if w.user.id != request.assignee]
+    people = [
+        w
+        for w in await scene.services.executors(scene.user.id, request.id)
+        if w.user.id != request.assignee
+    ]
     if not people:
         scene.alert(scene.t("act.no_workers"))
         return
