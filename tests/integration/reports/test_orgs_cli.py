@@ -1,4 +1,4 @@
-"""``zavhoz orgs ...`` and ``--org`` on ``rooms``, on SQLite as ``zavhoz`` runs them, and on memory."""
+"""``zavhoz orgs ...`` and ``--org`` on ``rooms``: on SQLite as ``zavhoz`` runs them, and memory."""
 
 import asyncio
 import os
@@ -36,7 +36,7 @@ def memory_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
 
     def on_memory(settings: Settings) -> container.Container:
         built = build(settings)
-        built.uow_factory.override(providers.Object(memory_uow_factory(db)))
+        built.storage_uow_factory.override(providers.Object(memory_uow_factory(db)))
         built.remembered.override(providers.Object(remembered))
         return built
 
