@@ -313,7 +313,7 @@ class EnvironmentOrgSettings:
     def _overlaid(self, merged: Mapping[str, str]) -> Settings:
         refuse_unknown(self.keys, merged)
         try:
-            given = _Given(**{**self.environment, **merged})
+            given = _Given.model_validate({**self.environment, **merged})
         except ValidationError as error:
             raise _refusal(error) from None
         return self._settings.model_copy(update={key: getattr(given, key) for key in self.keys})
