@@ -19,7 +19,8 @@ async def reach_of(uow: UnitOfWork, person: UserId) -> Reach:
 async def check_admin(
     uow: UnitOfWork, actor_id: UserId | None, orgs: tuple[OrgId, ...], action: str
 ) -> None:
-    """The operator (``None``) may do anything; a person must administer every one of ``orgs``."""
+    """The operator (``None``) may do anything; a person must administer every one of ``orgs``
+    (none given: a change at the top of the tree, above every person's reach)."""
     if actor_id is None:
         return
     reach = await reach_of(uow, actor_id)

@@ -27,9 +27,8 @@ class CreateOrganization(Service):
 
     async def _run(self, uow: UnitOfWork, command: CreateOrganizationCommand) -> Organization:
         parent = None if command.parent is None else (await load_org(uow, command.parent)).id
-        await check_admin(
-            uow, command.actor_id, () if parent is None else (parent,), "create_organization"
-        )
+        above = () if parent is None else (parent,)
+        await check_admin(uow, command.actor_id, above, "create_organization")
         (await tree_of(uow)).check_parent(UNSAVED_ORG, parent)
         organization = Organization(slug=command.slug, name=command.name, parent=parent)
         if await uow.organizations.by_slug(organization.slug) is not None:
