@@ -1,0 +1,70 @@
+import attrs
+
+from zavhoz.application.org_settings import inherited_settings
+from zavhoz.application.ports import UnitOfWork
+from zavhoz.application.settings import RegistrationMode
+from zavhoz.application.transaction import in_transaction, load_user
+from zavhoz.application.use_cases._org_service import OrgSettingsService
+from zavhoz.domain.errors import NotFound, NotPermitted
+from zavhoz.domain.ids import UserId
+from zavhoz.domain.organizations import Invite, Membership
+from zavhoz.domain.users import User, UserState
+
+START_PREFIX = "join_"
+"""What the start parameter of an invite link begins with: ``join_<token>``."""
+
+
+@attrs.frozen(kw_only=True)
+class JoinOrganizationCommand:
+    person: UserId
+    """Someone already registered (their first contact made their user)."""
+    token: str
+    """The invite's token, or the whole start parameter ``join_<token>``."""
+
+
+class JoinOrganization(OrgSettingsService):
+    """Opening an invite link: a membership, pending where the organization approves newcomers.
+
+    An active member keeps their membership as it is; a blocked one is not let back in by a
+    link. A person let in at once acts in the organization from now on."""
+
+    async def __call__(self, command: JoinOrganizationCommand) -> Membership:
+        return await in_transaction(self._uow_factory, lambda uow: self._run(uow, command))
+
+    async def _run(self, uow: UnitOfWork, command: JoinOrganizationCommand) -> Membership:
+        invite = await _invite(uow, command.token.removeprefix(START_PREFIX))
+        user = await load_user(uow, command.person)
+        before = await uow.memberships.get(user.id, invite.organization)
+        if before is not None and before.state is not UserState.PENDING:
+            return _kept(before)
+        membership = invite.admit(
+            user.id, self._clock.now(), approval=await self._approval(uow, invite)
+        )
+        await uow.memberships.put(membership)
+        if membership.state is UserState.ACTIVE:
+            await _act_in(uow, user, membership)
+        return membership
+
+    async def _approval(self, uow: UnitOfWork, invite: Invite) -> bool:
+        workflow = self._org_settings.workflow(await inherited_settings(uow, invite.organization))
+        return workflow.registration is RegistrationMode.APPROVAL
+
+
+async def _invite(uow: UnitOfWork, token: str) -> Invite:
+    invite = await uow.invites.get(token)
+    if invite is None:
+        raise NotFound("invite", token)
+    return invite
+
+
+def _kept(membership: Membership) -> Membership:
+    if membership.state is UserState.BLOCKED:
+        raise NotPermitted("join", "user_is_blocked")
+    return membership
+
+
+async def _act_in(uow: UnitOfWork, user: User, membership: Membership) -> None:
+    """Make ``membership``'s organization the person's current one."""
+    user.organization = membership.organization
+    user.role, user.state = membership.role, membership.state
+    await uow.users.save(user)
