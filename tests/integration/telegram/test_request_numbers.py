@@ -7,6 +7,7 @@ Every button keeps carrying the id: it is internal and stable. A request here is
 from typing import Any
 
 import pytest
+from aiogram.fsm.storage.base import StorageKey
 
 from tests.integration.telegram._requests import numbers_in, visible
 from tests.integration.telegram.test_notices import (
@@ -22,6 +23,7 @@ from tests.integration.telegram.test_notices import (
 )
 from zavhoz.adapters.clock import FakeClock
 from zavhoz.adapters.persistence.memory import MemoryDatabase, memory_uow_factory
+from zavhoz.adapters.persistence.memory.repositories import MemoryRequestRepository
 from zavhoz.adapters.telegram.callbacks import CardCb
 from zavhoz.adapters.telegram.i18n import Translator
 from zavhoz.adapters.telegram.notices import TelegramNotifier, render_notice
@@ -33,6 +35,7 @@ from zavhoz.application.settings import WorkflowSettings
 from zavhoz.application.use_cases.scan_sla import ScanSla
 from zavhoz.application.use_cases.take_request import TakeRequestCommand
 from zavhoz.domain.ids import RequestId, UserId
+from zavhoz.domain.request import Request
 from zavhoz.domain.users import User
 
 ID, NUMBER = RequestId(42), 7
@@ -175,6 +178,68 @@ async def test_searching_the_id_does_not_find_the_request_numbered_otherwise(
     await ivan.send("№42")
 
     assert ivan.last.text == "Заявки №42 нет."
+
+
+# --- the wizard -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def numbered_seventh(monkeypatch: pytest.MonkeyPatch, db: MemoryDatabase) -> None:
+    """A new request is stored with id 42 and numbered 7 (as the seventh of its school)."""
+    db.last_request_id = ID - 1
+    store = MemoryRequestRepository.add
+
+    async def add(self: MemoryRequestRepository, request: Request) -> None:
+        await store(self, request)
+        request.number = NUMBER
+        self._stage.requests[request.id].number = NUMBER
+
+    monkeypatch.setattr(MemoryRequestRepository, "add", add)
+
+
+async def filed_by_wizard(anna: Person) -> str:
+    """Анна writes a request through the wizard; the data of its «✅ Отправить»."""
+    await anna.send("📝 Новая заявка")
+    await anna.send("Каб. 305")
+    await anna.press("Сантехника")
+    await anna.send("Течёт кран в туалете")
+    await anna.press("Обычный")
+    await anna.press("Пропустить")
+    send = anna.last.buttons[0].callback_data
+    assert send is not None
+    await anna.press("Отправить")
+    return send
+
+
+async def test_the_wizard_accepts_with_the_number(
+    world: World,
+    db: MemoryDatabase,
+    notifier: TelegramNotifier,
+    team: dict[int, Person],
+    numbered_seventh: None,
+) -> None:
+    anna = team[ANNA]
+
+    send = await filed_by_wizard(anna)
+
+    assert list(db.requests) == [ID]
+    assert visible(anna.last.text).startswith("✅ Заявка №7 принята.")
+    assert await anna.press_data(send) == "Заявка №7 уже отправлена."
+    pushes = await deliver(world, db, notifier)
+    assert pushes[JANE].text.startswith("🆕 Request №7 ")
+
+
+async def test_a_draft_sent_before_numbers_were_kept_is_named_by_its_id(
+    world: World, team: dict[int, Person], numbered_seventh: None
+) -> None:
+    anna = team[ANNA]
+    send = await filed_by_wizard(anna)
+    key = StorageKey(bot_id=42, chat_id=anna.id, user_id=anna.id)
+    submitted = (await world.dispatcher.storage.get_data(key))["submitted"]
+    old = {"key": submitted["key"], "id": submitted["id"]}
+    await world.dispatcher.storage.set_data(key, {"submitted": old})
+
+    assert await anna.press_data(send) == "Заявка №42 уже отправлена."
 
 
 # --- messages queued before numbers were recorded ----------------------------------------------
