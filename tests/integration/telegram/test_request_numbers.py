@@ -32,10 +32,13 @@ from zavhoz.adapters.telegram.testing import Person, World
 from zavhoz.adapters.telegram.testing.session import Shown
 from zavhoz.application.messages import OutboxMessage
 from zavhoz.application.settings import WorkflowSettings
+from zavhoz.application.use_cases.create_request import CreateRequestCommand
 from zavhoz.application.use_cases.scan_sla import ScanSla
 from zavhoz.application.use_cases.take_request import TakeRequestCommand
-from zavhoz.domain.ids import RequestId, UserId
+from zavhoz.domain.catalog import Category
+from zavhoz.domain.ids import RequestId, RoomCode, UserId
 from zavhoz.domain.request import Request
+from zavhoz.domain.rooms import Room
 from zavhoz.domain.users import User
 
 ID, NUMBER = RequestId(42), 7
@@ -240,6 +243,31 @@ async def test_a_draft_sent_before_numbers_were_kept_is_named_by_its_id(
     await world.dispatcher.storage.set_data(key, {"submitted": old})
 
     assert await anna.press_data(send) == "Заявка №42 уже отправлена."
+
+
+async def test_a_rooms_hint_names_its_requests_by_number(
+    team: dict[int, Person], db: MemoryDatabase, services: Services, numbered_seventh: None
+) -> None:
+    db.rooms[RoomCode("gym")] = Room.create("gym", "Спортзал")
+    command = CreateRequestCommand(
+        author_id=UserId(IVAN),
+        location="Спортзал",
+        room_code=RoomCode("gym"),
+        category=Category.ELECTRICAL,
+        description="Не горит свет над шведской стенкой",
+    )
+    await services.create_request(command)
+    anna = team[ANNA]
+
+    await anna.send("/start room_gym")
+
+    assert "№7 · 🆕 Новая · Не горит свет" in visible(anna.last.text)
+    same = anna.last.buttons[0]
+    assert same.text == "Это та же проблема — сообщить мне (№7)"
+    assert (same.callback_data or "").endswith(":42"), "the button carries the id"
+    await anna.press("Это та же проблема")
+    assert anna.last.text == "👀 Мы сообщим вам о ходе работ по заявке №7."
+    assert db.requests[ID].watchers == {UserId(ANNA)}
 
 
 # --- messages queued before numbers were recorded ----------------------------------------------
