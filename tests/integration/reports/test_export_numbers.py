@@ -61,8 +61,8 @@ async def people() -> MemoryDatabase:
     return db
 
 
-def lines(db: MemoryDatabase, source: ExportSource) -> AsyncIterator[ExportLine]:
-    return ExportRequests(memory_uow_factory(db), source, SETTINGS)(BOSS.id, EVERYTHING)
+async def lines(db: MemoryDatabase, source: ExportSource) -> AsyncIterator[ExportLine]:
+    return await ExportRequests(memory_uow_factory(db), source, SETTINGS)(BOSS.id, EVERYTHING)
 
 
 async def test_csv_and_xlsx_show_the_number(tmp_path: Path) -> None:

@@ -66,7 +66,9 @@ async def seventh(services: Services, db: MemoryDatabase, team: Any) -> RequestI
 
 def card_ids(shown: Shown) -> set[int]:
     """The requests the buttons of ``shown`` act on."""
-    return {CardCb.unpack(b.callback_data).id for b in shown.buttons if _is_card(b.callback_data)}
+    return {
+        CardCb.unpack(b.callback_data or "").id for b in shown.buttons if _is_card(b.callback_data)
+    }
 
 
 def _is_card(data: str | None) -> bool:
