@@ -1,5 +1,7 @@
 """The confirmation card: «✏️ Изменить» a field, «✅ Отправить» (one request per draft)."""
 
+from collections.abc import Mapping
+
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
@@ -57,7 +59,7 @@ async def send(
         await back_to_card(turn)
 
 
-def _sent_number(submitted: dict[str, int]) -> int | None:
+def _sent_number(submitted: Mapping[str, object]) -> object:
     """A draft sent before numbers were remembered knows only its request's id."""
     return submitted.get("number") or submitted.get("id")
 
