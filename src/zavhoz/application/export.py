@@ -11,7 +11,6 @@ from typing import NamedTuple, Protocol
 import attrs
 
 from zavhoz.domain.catalog import Category, Priority, Status
-from zavhoz.domain.ids import RequestId
 
 ALL_STATUSES = frozenset(Status)
 
@@ -46,7 +45,8 @@ class ExportRow(NamedTuple):
     made four times faster than a frozen attrs instance of this size.
     """
 
-    number: RequestId
+    number: int
+    """The number people say («№142», counted per organization), never the internal id."""
     created_at: datetime
     author: str
     """The author's name (their id when they have none)."""

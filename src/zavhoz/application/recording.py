@@ -1,7 +1,8 @@
 """Storing what a change recorded: the request, its history and its outbox messages, together.
 
-A message carries what its push needs as it was at the time: the request's fields and the names of
-the people it speaks of (the writer of a comment, who took it, whose it is).
+A message carries what its push needs as it was at the time: the request's fields (its ``number``
+for people, its ``request_id`` for the buttons) and the names of the people it speaks of (the
+writer of a comment, who took it, whose it is).
 """
 
 from collections.abc import Iterable, Sequence
@@ -127,6 +128,7 @@ def request_params(request: Request) -> dict[str, PayloadValue]:
     due = request.due_at
     return {
         "request_id": request.id,
+        "number": request.number,
         "title": request.title,
         "location": request.location,
         "category": request.category.value,

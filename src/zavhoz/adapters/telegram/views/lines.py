@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from zavhoz.adapters.telegram.i18n import Html, Texts
 from zavhoz.adapters.telegram.views import dates, words
+from zavhoz.adapters.telegram.views.numbers import spoken
 from zavhoz.application.paging import Page
 from zavhoz.domain.catalog import Status
 from zavhoz.domain.request import Request
@@ -14,7 +15,7 @@ def request_line(t: Texts, request: Request) -> str:
     """The list line; the location and title are escaped."""
     return t(
         "lists.line",
-        number=request.id,
+        number=spoken(request),
         mark=Html(words.priority_mark(t, request.priority)),
         status=Html(words.status(t, request.status)),
         location=request.location,

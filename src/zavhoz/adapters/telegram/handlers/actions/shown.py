@@ -6,6 +6,7 @@ from zavhoz.adapters.telegram.handlers.actions.table import CARD_LAYOUT, Given, 
 from zavhoz.adapters.telegram.i18n import Texts
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.adapters.telegram.views.card import card_keyboard, card_text
+from zavhoz.adapters.telegram.views.numbers import spoken
 from zavhoz.application.queries.request_card import RequestCard
 
 
@@ -30,4 +31,5 @@ async def act_on_button(scene: Scene, row: Row, given: Given) -> None:
 
 def given_by(scene: Scene, card: RequestCard) -> Given:
     """Nothing given yet but who acts on which request."""
-    return Given(actor=scene.user.id, request_id=card.request.id)
+    request = card.request
+    return Given(actor=scene.user.id, request_id=request.id, number=spoken(request))

@@ -9,6 +9,7 @@ from zavhoz.adapters.telegram.handlers.wizard.flow import begin, offer_draft
 from zavhoz.adapters.telegram.handlers.wizard.turn import Turn
 from zavhoz.adapters.telegram.keyboards.menu import main_menu
 from zavhoz.adapters.telegram.keyboards.room_hint import room_hint_keyboard
+from zavhoz.adapters.telegram.views.numbers import spoken
 from zavhoz.adapters.telegram.views.room_hint import newest, room_hint
 from zavhoz.application.use_cases.watch_request import WatchRequestCommand
 from zavhoz.domain.errors import ValidationFailed
@@ -51,7 +52,9 @@ async def same_problem(
         WatchRequestCommand(actor_id=turn.user.id, request_id=request_id)
     )
     await turn.edit()
-    await turn.say(turn.t("wizard.room.watching", number=request.id), main_menu(turn.user, turn.t))
+    await turn.say(
+        turn.t("wizard.room.watching", number=spoken(request)), main_menu(turn.user, turn.t)
+    )
 
 
 async def new_problem(query: CallbackQuery, callback_data: WizardCb, turn: Turn) -> None:
