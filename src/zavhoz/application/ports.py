@@ -144,6 +144,9 @@ class RequestQueries(Protocol):
     ) -> tuple[Request, list[HistoryEvent]] | None:
         """The request and its whole history (oldest first), read as one consistent answer."""
 
+    async def by_number(self, org: OrgId, number: int) -> Request | None:
+        """Request №``number`` of ``org``: the number people say there."""
+
     async def open_at(self, location: str, room_code: RoomCode | None) -> list[Request]:
         """Active requests at a place: of the room, or typed as the same place
         (``domain.rooms.place_key``: «Каб. 305», «кабинет 305» and «305» are one)."""

@@ -4,9 +4,10 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from zavhoz.application.ports import UnitOfWork, UnitOfWorkFactory
+from zavhoz.application.reach import reach_of, tree_of
 from zavhoz.domain.errors import ConcurrentUpdate, NotFound
 from zavhoz.domain.ids import OrgId, RequestId, UserId
-from zavhoz.domain.organizations import OrgTree, Reach, seated
+from zavhoz.domain.organizations import seated
 from zavhoz.domain.request import Request
 from zavhoz.domain.users import Role, User
 
@@ -47,13 +48,8 @@ async def load_request(uow: UnitOfWork, request_id: RequestId) -> Request:
 
 async def reaching(uow: UnitOfWork, org: OrgId, *roles: Role) -> list[User]:
     """Everyone whose role at ``org``, or above it, is one of ``roles``."""
-    chain = OrgTree.of(await uow.organizations.all()).chain(org)
+    chain = (await tree_of(uow)).chain(org)
     return await uow.users.with_role(roles, chain)
-
-
-async def load_reach(uow: UnitOfWork, person: UserId) -> Reach:
-    tree = OrgTree.of(await uow.organizations.all())
-    return Reach.of(await uow.memberships.of_person(person), tree)
 
 
 async def seat_at(uow: UnitOfWork, actor: User, request: Request) -> User:
@@ -75,7 +71,7 @@ async def load_worker(uow: UnitOfWork, person: UserId, request: Request) -> User
 async def _seat(uow: UnitOfWork, user: User, request: Request) -> User | None:
     """Seated by reach; in their own organization a blocked or pending person stays as they
     are, so the domain refuses them by their state."""
-    seat = seated(user, await load_reach(uow, user.id), request.organization)
+    seat = seated(user, await reach_of(uow, user.id), request.organization)
     if seat is None and user.organization == request.organization:
         return user
     return seat

@@ -5,7 +5,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from tests.integration.reports.test_export import (
     AUTHOR,
@@ -76,10 +75,6 @@ async def test_csv_and_xlsx_show_the_number(tmp_path: Path) -> None:
     assert openpyxl.load_workbook(path).active["A2"].value == NUMBER
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the export sources (persistence/*/export.py) still fill ExportRow.number with the id",
-)
 async def test_a_stored_request_is_exported_by_its_number() -> None:
     db = await people()
     db.last_request_id = ID - 1

@@ -6,8 +6,6 @@ number looks in the viewer's organization only.
 
 from typing import Any
 
-import pytest
-
 from tests.unit.application.support import Desk, msk
 from tests.unit.conftest import EXECUTOR, STAFF
 from zavhoz.application.paging import Page, PageRequest
@@ -87,10 +85,6 @@ async def test_search_by_number_finds_a_request_whose_number_is_its_id(
     assert [r.id for r in page.items] == [rid]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs RequestQueries.by_number(organization, number): no port finds by number yet",
-)
 async def test_search_by_number_finds_the_request_of_that_number(desk: Desk, build: Any) -> None:
     await seventh(desk)
 

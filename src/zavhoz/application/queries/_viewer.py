@@ -1,8 +1,8 @@
 from zavhoz.application.ports import UnitOfWork
-from zavhoz.application.transaction import load_reach, load_user
+from zavhoz.application.reach import reach_of, tree_of
+from zavhoz.application.transaction import load_user
 from zavhoz.domain.errors import NotPermitted
 from zavhoz.domain.ids import OrgId, UserId
-from zavhoz.domain.organizations import OrgTree
 from zavhoz.domain.users import Role, User
 
 
@@ -18,5 +18,5 @@ async def load_viewer(uow: UnitOfWork, viewer_id: UserId, *, executors_only: boo
 async def work_scope(uow: UnitOfWork, viewer: User) -> frozenset[OrgId]:
     """The organizations whose requests the viewer works on from where they are now: their
     current one and those below it, wherever they are an executor or an admin."""
-    below = OrgTree.of(await uow.organizations.all()).below(viewer.organization)
-    return below & (await load_reach(uow, viewer.id)).where(Role.EXECUTOR, Role.ADMIN)
+    below = (await tree_of(uow)).below(viewer.organization)
+    return below & (await reach_of(uow, viewer.id)).where(Role.EXECUTOR, Role.ADMIN)

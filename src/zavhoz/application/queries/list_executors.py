@@ -1,10 +1,10 @@
 import attrs
 
 from zavhoz.application.queries._viewer import load_viewer
+from zavhoz.application.reach import tree_of
 from zavhoz.application.transaction import load_request, reaching, seat_at
 from zavhoz.application.use_cases._service import Service
 from zavhoz.domain.ids import RequestId, UserId
-from zavhoz.domain.organizations import OrgTree
 from zavhoz.domain.users import Role, User
 
 
@@ -34,5 +34,5 @@ class ListAllWorkers(Service):
 
     async def __call__(self) -> list[User]:
         async with self._reading() as uow:
-            everywhere = OrgTree.of(await uow.organizations.all()).parents
+            everywhere = (await tree_of(uow)).parents
             return await uow.users.with_role([Role.EXECUTOR, Role.ADMIN], everywhere)

@@ -5,8 +5,9 @@ from abc import ABC, abstractmethod
 import attrs
 
 from zavhoz.application.ports import UnitOfWork
+from zavhoz.application.reach import reach_of
 from zavhoz.application.recording import messages_to
-from zavhoz.application.transaction import in_transaction, load_reach, load_user, reaching
+from zavhoz.application.transaction import in_transaction, load_user, reaching
 from zavhoz.application.use_cases._service import Service
 from zavhoz.domain.errors import NotFound, NotPermitted
 from zavhoz.domain.ids import UserId
@@ -48,7 +49,7 @@ class UserChange(Service, ABC):
         actor = await load_user(uow, actor_id)
         if not (actor.is_active and actor.is_admin):
             raise NotPermitted(self.action, "admins_only")
-        if (await load_reach(uow, actor_id)).role_at(user.organization) is not Role.ADMIN:
+        if (await reach_of(uow, actor_id)).role_at(user.organization) is not Role.ADMIN:
             raise NotFound("user", str(user.id))
 
     @abstractmethod

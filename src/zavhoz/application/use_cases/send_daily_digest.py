@@ -4,8 +4,9 @@ import attrs
 
 from zavhoz.application.messages import OutboxMessage
 from zavhoz.application.ports import DigestCounts, UnitOfWork
+from zavhoz.application.reach import reach_of, tree_of
 from zavhoz.application.recording import messages_to
-from zavhoz.application.transaction import in_transaction, load_reach
+from zavhoz.application.transaction import in_transaction
 from zavhoz.application.use_cases._service import Service
 from zavhoz.domain.events import PayloadValue
 from zavhoz.domain.ids import OrgId, UserId
@@ -36,7 +37,7 @@ class SendDailyDigest(Service):
         calendar = self._settings.calendar
         since = datetime.combine(calendar.previous_working_day(today), time(0), calendar.timezone)
         until = datetime.combine(today, time(0), calendar.timezone)
-        tree = OrgTree.of(await uow.organizations.all())
+        tree = await tree_of(uow)
         for scope, admins in (await _admins_by_scope(uow, tree)).items():
             counts = await uow.queries.digest(since, until, now, scope)
             if any(attrs.astuple(counts)):
@@ -47,7 +48,7 @@ class SendDailyDigest(Service):
 async def _admins_by_scope(uow: UnitOfWork, tree: OrgTree) -> dict[frozenset[OrgId], list[UserId]]:
     found: dict[frozenset[OrgId], list[UserId]] = {}
     for admin in await uow.users.with_role([Role.ADMIN], tree.parents):
-        scope = (await load_reach(uow, admin.id)).where(Role.ADMIN)
+        scope = (await reach_of(uow, admin.id)).where(Role.ADMIN)
         found.setdefault(scope, []).append(admin.id)
     return found
 

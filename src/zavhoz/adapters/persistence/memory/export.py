@@ -26,7 +26,7 @@ class MemoryExportSource(ExportSource):
 
     def _row(self, request: Request) -> ExportRow:
         return ExportRow(
-            number=request.id,
+            number=request.number,
             created_at=request.created_at,
             author=self._name(request.author),
             location=request.location,

@@ -39,6 +39,10 @@ class MemoryRequestQueries(RequestQueries):
             return None
         return deepcopy(request), list(self._db.history.get(request_id, []))
 
+    async def by_number(self, org: OrgId, number: int) -> Request | None:
+        found = self._where(lambda r: r.organization == org and r.number == number)
+        return deepcopy(found[0]) if found else None
+
     async def open_at(self, location: str, room_code: RoomCode | None) -> list[Request]:
         place = place_key(location)
         return sorted(
