@@ -9,10 +9,18 @@ import pytest
 from hypothesis import HealthCheck, event
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
+from hypothesis.stateful import (
+    Bundle,
+    MultipleResults,
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    multiple,
+    rule,
+)
 
 from tests.unit.builders import MONDAY_NOON_MSK, user
-from tests.unit.test_workflow_machine import MACHINE_ACTIONS, command_for
+from tests.unit.test_workflow_machine import command_for, plausible
 from zavhoz.adapters.clock import FakeClock
 from zavhoz.adapters.persistence.memory import MemoryDatabase, memory_uow_factory
 from zavhoz.application.filters import QueueFilter
@@ -21,19 +29,23 @@ from zavhoz.application.queries.queue import GetQueue
 from zavhoz.application.queries.request_card import GetRequestCard
 from zavhoz.application.settings import WorkflowSettings
 from zavhoz.application.use_cases.create_request import CreateRequest, CreateRequestCommand
+from zavhoz.application.use_cases.switch_organization import (
+    SwitchOrganization,
+    SwitchOrganizationCommand,
+)
 from zavhoz.domain.catalog import Category
 from zavhoz.domain.errors import DomainError, NotFound
 from zavhoz.domain.ids import FIRST_ORG, OrgId, RequestId, UserId
 from zavhoz.domain.organizations import Membership, Organization
 from zavhoz.domain.users import Role, UserState
-from zavhoz.domain.workflow import Action
 
 DISTRICT, SCHOOL_A, SCHOOL_B = FIRST_ORG, OrgId(2), OrgId(3)
 CHAIN = {DISTRICT: {DISTRICT}, SCHOOL_A: {DISTRICT, SCHOOL_A}, SCHOOL_B: {DISTRICT, SCHOOL_B}}
 """Where a membership must be for its role to reach each organization."""
 PEOPLE = [UserId(n) for n in range(1, 9)]
 ORGS = st.sampled_from(sorted(CHAIN))
-SEATS = st.tuples(ORGS, st.sampled_from(list(Role)), st.sampled_from(list(UserState)))
+STATES = st.sampled_from([UserState.ACTIVE] * 4 + [UserState.PENDING, UserState.BLOCKED])
+SEATS = st.tuples(ORGS, st.sampled_from(list(Role)), STATES)
 
 
 def schools() -> dict[OrgId, Organization]:
@@ -80,7 +92,7 @@ class Isolation(RuleBasedStateMachine):
             )
 
     @rule(target=requests, author=st.sampled_from(PEOPLE))
-    def file(self, author: UserId) -> RequestId | None:
+    def file(self, author: UserId) -> MultipleResults[RequestId]:
         command = CreateRequestCommand(
             author_id=author,
             location="Каб. 305",
@@ -90,22 +102,25 @@ class Isolation(RuleBasedStateMachine):
         try:
             request = self.run(CreateRequest, command)
         except DomainError:
-            return None
+            return multiple()
         assert self.reaches(author, request.organization)
-        return RequestId(request.id)
+        return multiple(RequestId(request.id))
 
     @rule(
         number=requests,
-        action=st.sampled_from(MACHINE_ACTIONS),
-        actor=st.sampled_from(PEOPLE),
+        wanted=st.integers(0, 20),
+        who=st.sampled_from(["author", "assignee", *PEOPLE]),
         arg=st.integers(0, 20),
     )
-    def act(self, number: RequestId | None, action: Action, actor: UserId, arg: int) -> None:
-        if number is None:
-            return
+    def act(self, number: RequestId, wanted: int, who: str | UserId, arg: int) -> None:
+        """``wanted`` picks among the actions the request's status allows now."""
         before = self.db.requests[number]
+        action = plausible(before.status, wanted)
+        actor = {"author": before.author, "assignee": before.assignee}.get(str(who), who)
+        if not isinstance(actor, int):
+            return
         try:
-            self.run(*command_for(action, actor, number, arg))
+            self.run(*command_for(action, UserId(actor), number, arg))
         except NotFound:
             event("refused: not found")
             assert self.db.requests[number] is before
@@ -114,17 +129,25 @@ class Isolation(RuleBasedStateMachine):
             assert self.db.requests[number] is before
             return
         event(f"{action.value}: accepted")
-        assert self.reaches(actor, before.organization), "acted beyond reach"
+        assert self.reaches(UserId(actor), before.organization), "acted beyond reach"
 
     @rule(number=requests, viewer=st.sampled_from(PEOPLE))
-    def open_card(self, number: RequestId | None, viewer: UserId) -> None:
-        if number is None:
-            return
+    def open_card(self, number: RequestId, viewer: UserId) -> None:
         try:
             card = self.run(GetRequestCard, viewer, number)
         except DomainError:
             return
         assert self.reaches(viewer, card.request.organization), "saw a card beyond reach"
+
+    @rule(person=st.sampled_from(PEOPLE), org=ORGS)
+    def switch(self, person: UserId, org: OrgId) -> None:
+        command = SwitchOrganizationCommand(person=person, organization=org)
+        try:
+            self.run(SwitchOrganization, command)
+        except DomainError:
+            return
+        event("switched")
+        assert self.db.memberships[person, org].state is UserState.ACTIVE
 
     @rule(viewer=st.sampled_from(PEOPLE))
     def queue(self, viewer: UserId) -> None:

@@ -111,8 +111,15 @@ class MemoryUserRepository(_Staged, UserRepository):
         await self.save(user)
 
     async def save(self, user: User) -> None:
+        self._keep_implied(user.id)
         self._stage.users[user.id] = deepcopy(user)
         self._stage.memberships[user.id, user.organization] = _membership(user)
+
+    def _keep_implied(self, person: UserId) -> None:
+        """A fixture's person switching organization stays a member where they were."""
+        before = self._db.users.get(person)
+        if before is not None and (person, before.organization) not in self._db.memberships:
+            self._stage.memberships.setdefault((person, before.organization), _membership(before))
 
     def _as_member(self, user: User) -> User:
         membership = _memberships(self._db, self._stage).get((user.id, user.organization))
