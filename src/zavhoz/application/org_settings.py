@@ -65,3 +65,10 @@ def refuse_unknown(keys: tuple[str, ...], given: Mapping[str, object]) -> None:
         raise BadSetting(
             unknown[0], "unknown_setting", reason=f"not a setting; use {', '.join(keys)}"
         )
+
+
+async def workflow_of(uow: UnitOfWork, settings: WorkflowSettings, org: OrgId) -> WorkflowSettings:
+    """The workflow ``org`` works by: its calendar, registration mode and flags."""
+    if settings.per_organization is None:
+        return settings
+    return settings.per_organization(await inherited_settings(uow, org))

@@ -251,6 +251,7 @@ class Settings(BaseSettings):
             admin_ids=frozenset(UserId(i) for i in self.admin_ids),
             notify_executors=self.notify_executors,
             require_completion_photo=self.require_completion_photo,
+            per_organization=EnvironmentOrgSettings(self).workflow,
         )
 
 
@@ -299,6 +300,7 @@ class EnvironmentOrgSettings:
 
     def __init__(self, environment: Settings) -> None:
         self._settings = environment
+        self._parsed: dict[frozenset[tuple[str, str]], WorkflowSettings] = {}
 
     @property
     def environment(self) -> Mapping[str, str]:
@@ -308,7 +310,10 @@ class EnvironmentOrgSettings:
         self._overlaid(merged)
 
     def workflow(self, merged: Mapping[str, str]) -> WorkflowSettings:
-        return self._overlaid(merged).workflow()
+        key = frozenset(merged.items())
+        if key not in self._parsed:  # parsing is ~0.1 ms; an organization's settings rarely change
+            self._parsed[key] = self._overlaid(merged).workflow()
+        return self._parsed[key]
 
     def _overlaid(self, merged: Mapping[str, str]) -> Settings:
         refuse_unknown(self.keys, merged)

@@ -16,15 +16,17 @@ from zavhoz.application.queries.request_card import GetRequestCard
 from zavhoz.application.use_cases._user_change import UserCommand
 from zavhoz.application.use_cases.assign_request import AssignRequest, AssignRequestCommand
 from zavhoz.application.use_cases.block_user import BlockUser
+from zavhoz.application.use_cases.complete_request import CompleteRequest, CompleteRequestCommand
 from zavhoz.application.use_cases.create_request import CreateRequest, CreateRequestCommand
 from zavhoz.application.use_cases.send_daily_digest import SendDailyDigest
 from zavhoz.application.use_cases.take_request import TakeRequest, TakeRequestCommand
 from zavhoz.domain.catalog import Category, Status
-from zavhoz.domain.errors import NotFound
+from zavhoz.domain.errors import NotFound, ValidationFailed
 from zavhoz.domain.ids import FIRST_ORG, OrgId, RequestId, UserId
 from zavhoz.domain.organizations import Organization
 from zavhoz.domain.request import Request
 from zavhoz.domain.users import Role, UserState
+from zavhoz.main.settings import Settings
 
 DISTRICT, SCHOOL_A, SCHOOL_B = FIRST_ORG, OrgId(2), OrgId(3)
 STAFF_A, STAFF_B, EXECUTOR_A, CREW, ADMIN_B = (UserId(n) for n in (11, 12, 21, 22, 31))
@@ -47,14 +49,17 @@ def db() -> MemoryDatabase:
     return MemoryDatabase(organizations=schools, users={p.id: p for p in people})
 
 
-async def file(build: Any, author: UserId) -> Request:
-    command = CreateRequestCommand(
+def command_of(author: UserId) -> CreateRequestCommand:
+    return CreateRequestCommand(
         author_id=author,
         location="Каб. 305",
         category=Category.PLUMBING,
         description="Течёт кран в туалете",
     )
-    return await build(CreateRequest)(command)  # type: ignore[no-any-return]
+
+
+async def file(build: Any, author: UserId) -> Request:
+    return await build(CreateRequest)(command_of(author))  # type: ignore[no-any-return]
 
 
 async def test_requests_go_to_the_authors_school_and_are_numbered_there(build: Any) -> None:
@@ -155,3 +160,22 @@ async def test_each_admin_hears_in_the_digest_of_the_schools_they_administer(
     assert told == {ADMIN_B: 2, UserId(41): 3}
     assert total is not None
     assert total.new == 3
+
+
+async def test_each_school_works_by_its_own_settings(build: Any, db: MemoryDatabase) -> None:
+    environment = Settings(_env_file=None, timezone="Europe/Moscow")  # type: ignore[call-arg]
+    db.organizations[SCHOOL_B].configure(
+        {"timezone": "Asia/Vladivostok", "require_completion_photo": "true"}
+    )
+    workflow = environment.workflow()
+    in_a = await build(CreateRequest, settings=workflow)(command_of(STAFF_A))
+    in_b = await build(CreateRequest, settings=workflow)(command_of(STAFF_B))
+    assert in_a.respond_by != in_b.respond_by  # 7 hours apart: each school's working day
+
+    for request in (in_a, in_b):
+        await build(TakeRequest)(TakeRequestCommand(actor_id=CREW, request_id=request.id))
+    done = CompleteRequestCommand(actor_id=CREW, request_id=in_a.id, report="Починили")
+    await build(CompleteRequest, settings=workflow)(done)
+    with pytest.raises(ValidationFailed):
+        await build(CompleteRequest, settings=workflow)(attrs.evolve(done, request_id=in_b.id))
+    assert db.requests[in_b.id].status is Status.IN_PROGRESS

@@ -1,5 +1,6 @@
 import attrs
 
+from zavhoz.application.org_settings import workflow_of
 from zavhoz.application.ports import UnitOfWork
 from zavhoz.application.recording import record_changes
 from zavhoz.application.transaction import in_transaction, load_user
@@ -36,6 +37,7 @@ class CreateRequest(Service):
             if earlier is not None:
                 return earlier
         author = await load_user(uow, command.author_id)
+        settings = await workflow_of(uow, self._settings, author.organization)
         request = Request.create(
             author=author,
             location=await self._location(uow, command, author.organization),
@@ -46,9 +48,9 @@ class CreateRequest(Service):
             room_code=command.room_code,
             idempotency_key=command.idempotency_key,
             now=self._clock.now(),
-            calendar=self._settings.calendar,
+            calendar=settings.calendar,
         )
-        await record_changes(uow, request, self._settings, new=True)
+        await record_changes(uow, request, settings, new=True)
         return request
 
     async def _location(self, uow: UnitOfWork, command: CreateRequestCommand, org: OrgId) -> str:

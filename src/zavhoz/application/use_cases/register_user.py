@@ -1,12 +1,13 @@
 import attrs
 
+from zavhoz.application.org_settings import workflow_of
 from zavhoz.application.ports import UnitOfWork
 from zavhoz.application.recording import messages_to
 from zavhoz.application.settings import RegistrationMode
 from zavhoz.application.transaction import in_transaction, reaching
 from zavhoz.application.use_cases._service import Service
 from zavhoz.domain.events import PayloadValue
-from zavhoz.domain.ids import UserId
+from zavhoz.domain.ids import FIRST_ORG, UserId
 from zavhoz.domain.text import USER_NAME
 from zavhoz.domain.users import Role, User, UserState
 
@@ -39,7 +40,8 @@ class RegisterUser(Service):
             if _profile(user) != before:
                 await uow.users.save(user)
             return Registration(user, is_new=False)
-        user = self._newcomer(command)
+        first = await workflow_of(uow, self._settings, FIRST_ORG)
+        user = self._newcomer(command, first.registration is RegistrationMode.APPROVAL)
         await uow.users.add(user)
         if user.state is UserState.PENDING:
             await self._ask_admins(uow, user)
@@ -50,9 +52,9 @@ class RegisterUser(Service):
         user.username, user.language = command.username, command.language
         user.reachable = True
 
-    def _newcomer(self, command: RegisterUserCommand) -> User:
+    def _newcomer(self, command: RegisterUserCommand, approval: bool) -> User:
+        """A newcomer starts in the first organization, unless an invite takes them elsewhere."""
         admin = command.user_id in self._settings.admin_ids
-        approval = self._settings.registration is RegistrationMode.APPROVAL
         user = User(
             id=command.user_id,
             role=Role.ADMIN if admin else Role.STAFF,
