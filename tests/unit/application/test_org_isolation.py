@@ -14,6 +14,7 @@ from zavhoz.application.queries.list_executors import ListExecutors
 from zavhoz.application.queries.queue import GetQueue
 from zavhoz.application.queries.request_card import GetRequestCard
 from zavhoz.application.use_cases._user_change import UserCommand
+from zavhoz.application.use_cases.approve_user import ApproveUser
 from zavhoz.application.use_cases.assign_request import AssignRequest, AssignRequestCommand
 from zavhoz.application.use_cases.block_user import BlockUser
 from zavhoz.application.use_cases.complete_request import CompleteRequest, CompleteRequestCommand
@@ -23,7 +24,7 @@ from zavhoz.application.use_cases.take_request import TakeRequest, TakeRequestCo
 from zavhoz.domain.catalog import Category, Status
 from zavhoz.domain.errors import NotFound, ValidationFailed
 from zavhoz.domain.ids import FIRST_ORG, OrgId, RequestId, UserId
-from zavhoz.domain.organizations import Organization
+from zavhoz.domain.organizations import Membership, Organization
 from zavhoz.domain.request import Request
 from zavhoz.domain.users import Role, UserState
 from zavhoz.main.settings import Settings
@@ -179,3 +180,18 @@ async def test_each_school_works_by_its_own_settings(build: Any, db: MemoryDatab
     with pytest.raises(ValidationFailed):
         await build(CompleteRequest, settings=workflow)(attrs.evolve(done, request_id=in_b.id))
     assert db.requests[in_b.id].status is Status.IN_PROGRESS
+
+
+async def test_an_admin_approves_a_newcomer_in_their_own_school_only(
+    build: Any, db: MemoryDatabase
+) -> None:
+    pending = Membership(
+        person=STAFF_A, organization=SCHOOL_B, role=Role.STAFF, state=UserState.PENDING
+    )
+    db.memberships[STAFF_A, SCHOOL_B] = pending
+
+    await build(ApproveUser)(UserCommand(actor_id=ADMIN_B, user_id=STAFF_A))
+
+    assert db.memberships[STAFF_A, SCHOOL_B].state is UserState.ACTIVE
+    assert db.users[STAFF_A].organization == SCHOOL_A
+    assert (db.users[STAFF_A].role, db.users[STAFF_A].state) == (Role.STAFF, UserState.ACTIVE)

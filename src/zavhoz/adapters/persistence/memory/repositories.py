@@ -68,7 +68,13 @@ class MemoryMembershipRepository(_Staged, MembershipRepository):
         return [merged[key] for key in sorted(merged) if key[0] == person]
 
     async def put(self, membership: Membership) -> None:
+        """Stored; a person's own row follows where it is their current organization's."""
         self._stage.memberships[membership.person, membership.organization] = membership
+        person = self._stage.users.get(membership.person) or self._db.users.get(membership.person)
+        if person is not None and person.organization == membership.organization:
+            self._stage.users[person.id] = attrs.evolve(
+                person, role=membership.role, state=membership.state
+            )
 
 
 def _memberships(db: MemoryDatabase, stage: Stage) -> dict[tuple[UserId, OrgId], Membership]:
