@@ -220,6 +220,8 @@ async def test_where_the_district_approves_newcomers_the_member_waits(
 
     assert membership.state is UserState.PENDING
     assert db.users[UserId(NEWCOMER)].organization == FIRST_ORG
+    asked = {m.recipient for m in db.outbox if m.template == "registration_pending"}
+    assert asked == {UserId(DISTRICT_ADMIN), UserId(SCHOOL_ADMIN)}
 
 
 async def test_an_active_member_keeps_their_role(build: Any, db: MemoryDatabase) -> None:

@@ -5,6 +5,7 @@ from zavhoz.application.ports import UnitOfWork
 from zavhoz.application.settings import RegistrationMode
 from zavhoz.application.transaction import in_transaction, load_user
 from zavhoz.application.use_cases._org_service import OrgSettingsService
+from zavhoz.application.use_cases.register_user import ask_admins
 from zavhoz.domain.errors import NotFound, NotPermitted
 from zavhoz.domain.ids import UserId
 from zavhoz.domain.organizations import Invite, Membership
@@ -43,6 +44,8 @@ class JoinOrganization(OrgSettingsService):
         await uow.memberships.put(membership)
         if membership.state is UserState.ACTIVE:
             await _act_in(uow, user, membership)
+        else:
+            await ask_admins(uow, user, invite.organization, self._clock.now())
         return membership
 
     async def _approval(self, uow: UnitOfWork, invite: Invite) -> bool:
