@@ -158,7 +158,7 @@ def _rows_at_0003() -> dict[str, list[dict[str, Any]]]:
                 "created_at": _at(),
             }
             for person, role, state in PEOPLE
-        ],  # fmt: skip
+        ],
         "rooms": [dict(zip(("code", "name", "building", "floor"), r, strict=True)) for r in ROOMS],
         "requests": [_request(*request) for request in REQUESTS],
         "history": [
@@ -172,7 +172,7 @@ def _rows_at_0003() -> dict[str, list[dict[str, Any]]]:
                 "attachments": [],
             }
             for n, r in ((1, 1), (2, 2), (3, 7), (4, 7))
-        ],  # fmt: skip
+        ],
         "outbox": [
             {
                 "id": n,
@@ -190,7 +190,7 @@ def _rows_at_0003() -> dict[str, list[dict[str, Any]]]:
                 "last_error": None,
             }
             for n, state in ((1, "sent"), (2, "pending"))
-        ],  # fmt: skip
+        ],
         "remembered": [{"key": "bot_username", "value": "zavhoz_bot"}],
     }
 

@@ -59,7 +59,7 @@ def _foreign_keys_off(connection: Connection) -> Iterator[None]:
 
 
 def _pragma(connection: Connection, setting: str) -> None:
-    """Straight on the driver, which runs it outside any transaction (SQLAlchemy would begin one)."""
+    """On the driver, outside any transaction (SQLAlchemy would begin one first)."""
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     cursor.execute(f"PRAGMA {setting}")
     cursor.close()
