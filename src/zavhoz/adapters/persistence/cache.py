@@ -12,10 +12,14 @@ from copy import copy
 from datetime import datetime
 from typing import Any, TypeVar
 
+import attrs
+
 from zavhoz.application.filters import QueueFilter
 from zavhoz.application.paging import Page, PageRequest
 from zavhoz.application.ports import (
     DigestCounts,
+    MembershipRepository,
+    OrganizationRepository,
     RequestQueries,
     RequestRepository,
     RoomRepository,
@@ -23,7 +27,8 @@ from zavhoz.application.ports import (
 )
 from zavhoz.domain.catalog import Status
 from zavhoz.domain.events import HistoryEvent
-from zavhoz.domain.ids import RequestId, RoomCode, UserId
+from zavhoz.domain.ids import OrgId, RequestId, RoomCode, UserId
+from zavhoz.domain.organizations import Membership, Organization
 from zavhoz.domain.request import Request
 from zavhoz.domain.rooms import Room
 from zavhoz.domain.users import Role, User, UserState
@@ -34,7 +39,7 @@ Amendment = Callable[[Any, Any], Any]
 TTL = 60.0
 """Seconds a fact is trusted when nothing in this process changed it."""
 
-USER, ROLES, ROOMS = "user", "roles", "rooms"
+USER, ROLES, ROOMS, ORGANIZATIONS = "user", "roles", "rooms", "organizations"
 EVERY = None
 """A key standing for the whole family: ``note(ROLES)`` forgets every list of people by role."""
 
@@ -146,25 +151,83 @@ class CachedUsers(UserRepository):
         self._changes.note(ROLES)
 
 
+class CachedMemberships(MembershipRepository):
+    """Never cached; a membership changed may be a person's role where they act now."""
+
+    def __init__(self, inner: MembershipRepository, changes: Changes) -> None:
+        self._inner, self._changes = inner, changes
+
+    async def get(self, person: UserId, org: OrgId) -> Membership | None:
+        return await self._inner.get(person, org)
+
+    async def of_person(self, person: UserId) -> list[Membership]:
+        return await self._inner.of_person(person)
+
+    async def put(self, membership: Membership) -> None:
+        await self._inner.put(membership)
+        self._changes.note(USER, membership.person)
+        self._changes.note(ROLES)
+
+
+class CachedOrganizations(OrganizationRepository):
+    """Every organization at once: reach and inheritance are decided on the whole tree, at
+    nearly every update, and organizations are added or changed rarely."""
+
+    def __init__(self, inner: OrganizationRepository, memo: Memo, changes: Changes) -> None:
+        self._inner, self._memo, self._changes = inner, memo, changes
+
+    async def get(self, org: OrgId) -> Organization | None:
+        if self._changes.touches(ORGANIZATIONS):
+            return await self._inner.get(org)
+        return next((_own_copy(o) for o in await self._kept() if o.id == org), None)
+
+    async def by_slug(self, slug: str) -> Organization | None:
+        if self._changes.touches(ORGANIZATIONS):
+            return await self._inner.by_slug(slug)
+        return next((_own_copy(o) for o in await self._kept() if o.slug == slug), None)
+
+    async def add(self, organization: Organization) -> None:
+        await self._inner.add(organization)
+        self._changes.note(ORGANIZATIONS)
+
+    async def save(self, organization: Organization) -> None:
+        await self._inner.save(organization)
+        self._changes.note(ORGANIZATIONS)
+
+    async def all(self) -> list[Organization]:
+        if self._changes.touches(ORGANIZATIONS):
+            return await self._inner.all()
+        return [_own_copy(o) for o in await self._kept()]
+
+    async def _kept(self) -> list[Organization]:
+        return await self._memo.through(ORGANIZATIONS, EVERY, self._inner.all)
+
+
+def _own_copy(organization: Organization) -> Organization:
+    """Settings are a dictionary: a change to a copy's must not reach the memo's."""
+    return attrs.evolve(organization, settings=dict(organization.settings))
+
+
 class CachedRooms(RoomRepository):
-    """Every room at once: a school has hundreds, and the wizard looks one up at every step."""
+    """Every room of an organization at once: a school has hundreds, and the wizard looks one
+    up at every step."""
 
     def __init__(self, inner: RoomRepository, memo: Memo, changes: Changes) -> None:
         self._inner, self._memo, self._changes = inner, memo, changes
 
-    async def get(self, code: RoomCode) -> Room | None:
-        if self._changes.touches(ROOMS):
-            return await self._inner.get(code)
-        return next((room for room in await self.all() if room.code == code), None)
+    async def get(self, org: OrgId, code: RoomCode) -> Room | None:
+        if self._changes.touches(ROOMS, org):
+            return await self._inner.get(org, code)
+        return next((room for room in await self.all(org) if room.code == code), None)
 
     async def upsert(self, room: Room) -> None:
         await self._inner.upsert(room)
-        self._changes.note(ROOMS)
+        self._changes.note(ROOMS, room.organization)
 
-    async def all(self) -> list[Room]:
-        if self._changes.touches(ROOMS):
-            return await self._inner.all()
-        return list(await self._memo.through(ROOMS, EVERY, self._inner.all))
+    async def all(self, org: OrgId) -> list[Room]:
+        if self._changes.touches(ROOMS, org):
+            return await self._inner.all(org)
+        return list(await self._memo.through(ROOMS, org, lambda: self._inner.all(org)))
 
 
 class CachedRequests(RequestRepository):
