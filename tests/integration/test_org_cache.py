@@ -69,3 +69,27 @@ async def test_a_membership_put_is_the_role_read_next(factory: UnitOfWorkFactory
         await uow.commit()
     assert (await person(factory)).role is Role.ADMIN
     assert await admins(factory) == [1]
+
+
+async def roles_of(factory: UnitOfWorkFactory) -> list[Role]:
+    async with factory(read_only=True) as uow:
+        return [m.role for m in await uow.memberships.of_person(UserId(1))]
+
+
+async def test_memberships_are_remembered_until_the_person_changes(
+    factory: UnitOfWorkFactory, engine: AsyncEngine
+) -> None:
+    assert await roles_of(factory) == [Role.STAFF]
+    assert await sent_during(engine, lambda: roles_of(factory)) == []
+    async with factory() as uow:
+        anna = await uow.users.get(UserId(1))
+        assert anna is not None
+        anna.promote()
+        await uow.users.save(anna)
+        await uow.commit()
+    assert await roles_of(factory) == [Role.EXECUTOR]
+    async with factory() as uow:
+        await uow.memberships.put(Membership(person=UserId(1), organization=FIRST_ORG))
+        assert [m.role for m in await uow.memberships.of_person(UserId(1))] == [Role.STAFF]
+        await uow.commit()
+    assert await roles_of(factory) == [Role.STAFF]

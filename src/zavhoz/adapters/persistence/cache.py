@@ -39,7 +39,8 @@ Amendment = Callable[[Any, Any], Any]
 TTL = 60.0
 """Seconds a fact is trusted when nothing in this process changed it."""
 
-USER, ROLES, ROOMS, ORGANIZATIONS = "user", "roles", "rooms", "organizations"
+USER, ROLES, ROOMS = "user", "roles", "rooms"
+ORGANIZATIONS, MEMBERSHIPS = "organizations", "memberships"
 EVERY = None
 """A key standing for the whole family: ``note(ROLES)`` forgets every list of people by role."""
 
@@ -147,26 +148,37 @@ class CachedUsers(UserRepository):
         return await self._inner.page_by_state(state, page)
 
     def _changed(self, user: User) -> None:
-        self._changes.note(USER, user.id)
-        self._changes.note(ROLES)
+        _person_changed(self._changes, user.id)
 
 
 class CachedMemberships(MembershipRepository):
-    """Never cached; a membership changed may be a person's role where they act now."""
+    """Each person's memberships: their reach is decided on them at nearly every update.
+    A membership put may be the person's role where they act now, so that is forgotten too."""
 
-    def __init__(self, inner: MembershipRepository, changes: Changes) -> None:
-        self._inner, self._changes = inner, changes
+    def __init__(self, inner: MembershipRepository, memo: Memo, changes: Changes) -> None:
+        self._inner, self._memo, self._changes = inner, memo, changes
 
     async def get(self, person: UserId, org: OrgId) -> Membership | None:
-        return await self._inner.get(person, org)
+        if self._changes.touches(MEMBERSHIPS, person):
+            return await self._inner.get(person, org)
+        return next((m for m in await self.of_person(person) if m.organization == org), None)
 
     async def of_person(self, person: UserId) -> list[Membership]:
-        return await self._inner.of_person(person)
+        if self._changes.touches(MEMBERSHIPS, person):
+            return await self._inner.of_person(person)
+        load = lambda: self._inner.of_person(person)  # noqa: E731
+        return list(await self._memo.through(MEMBERSHIPS, person, load))
 
     async def put(self, membership: Membership) -> None:
         await self._inner.put(membership)
-        self._changes.note(USER, membership.person)
-        self._changes.note(ROLES)
+        _person_changed(self._changes, membership.person)
+
+
+def _person_changed(changes: Changes, person: UserId) -> None:
+    """Their row, their memberships, and every list of people by role."""
+    changes.note(USER, person)
+    changes.note(MEMBERSHIPS, person)
+    changes.note(ROLES)
 
 
 class CachedOrganizations(OrganizationRepository):

@@ -48,7 +48,7 @@ class SqlUnitOfWork(UnitOfWork):
         self._session, self._changes = self._sessions(), Changes()
         session, memo, changes = self._session, self._memo, self._changes
         self.organizations = CachedOrganizations(SqlOrganizationRepository(session), memo, changes)
-        self.memberships = CachedMemberships(SqlMembershipRepository(session), changes)
+        self.memberships = CachedMemberships(SqlMembershipRepository(session), memo, changes)
         self.invites = SqlInviteRepository(session)
         self.users = CachedUsers(SqlUserRepository(session), memo, changes)
         self.requests = CachedRequests(SqlRequestRepository(session), changes)
