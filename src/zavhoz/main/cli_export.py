@@ -11,8 +11,10 @@ from zoneinfo import ZoneInfo
 from zavhoz.adapters.reports.csv_export import DELIMITERS, write_csv
 from zavhoz.adapters.reports.words import LANGUAGES
 from zavhoz.application.export import ALL_STATUSES, ExportQuery
+from zavhoz.application.org_settings import workflow_of
 from zavhoz.application.queries.export_requests import Export
 from zavhoz.domain.catalog import Category, Priority, Status
+from zavhoz.domain.ids import OrgId
 from zavhoz.main.cli_common import (
     WRONG,
     CommandError,
@@ -104,10 +106,9 @@ def export_query(arguments: argparse.Namespace, zone: ZoneInfo) -> ExportQuery:
 
 
 async def _export(arguments: argparse.Namespace, container: "Container") -> int:
-    zone = container.workflow().calendar.timezone
     language: str = arguments.language or container.settings().default_locale
     chosen = await chosen_organization(container.uow_factory(), arguments.org)
-    query = export_query(arguments, zone)
+    query = export_query(arguments, await _zone(container, chosen.id))
     lines = await container.export_requests()(None, query, school=chosen.id)
     try:
         if arguments.out is None:
@@ -115,6 +116,12 @@ async def _export(arguments: argparse.Namespace, container: "Container") -> int:
         return await _write_file(arguments, lines, arguments.out, language)
     except OSError as error:
         raise CommandError(f"cannot write {arguments.out}: {error.strerror or error}") from None
+
+
+async def _zone(container: "Container", org: OrgId) -> ZoneInfo:
+    """The time zone the organization works in (its own, inherited, or the environment's)."""
+    async with container.uow_factory()(read_only=True) as uow:
+        return (await workflow_of(uow, container.workflow(), org)).calendar.timezone
 
 
 async def _write(arguments: argparse.Namespace, lines: Export, out: BinaryIO, language: str) -> int:
