@@ -12,7 +12,7 @@ from zavhoz.adapters.persistence.cache import Memo
 from zavhoz.adapters.persistence.sqlalchemy import sql_uow_factory
 from zavhoz.adapters.persistence.sqlalchemy.counting import StatementCounter
 from zavhoz.application.ports import UnitOfWorkFactory
-from zavhoz.domain.ids import RoomCode, UserId
+from zavhoz.domain.ids import FIRST_ORG, RoomCode, UserId
 from zavhoz.domain.rooms import Room
 from zavhoz.domain.users import Role
 
@@ -92,7 +92,7 @@ async def test_rooms_are_remembered_until_one_changes(
 ) -> None:
     async def room(code: str) -> Room | None:
         async with factory(read_only=True) as uow:
-            return await uow.rooms.get(RoomCode(code))
+            return await uow.rooms.get(FIRST_ORG, RoomCode(code))
 
     assert await room("305") is None
     assert await sent_during(engine, lambda: room("305")) == []

@@ -17,7 +17,7 @@ from zavhoz.application.use_cases.take_request import TakeRequest, TakeRequestCo
 from zavhoz.domain.catalog import ACTIVE_STATUSES, Category, Priority, Status
 from zavhoz.domain.errors import AlreadyTaken, ConcurrentUpdate
 from zavhoz.domain.events import EventKind
-from zavhoz.domain.ids import RequestId, RoomCode, UserId
+from zavhoz.domain.ids import FIRST_ORG, RequestId, RoomCode, UserId
 from zavhoz.domain.request import Request
 from zavhoz.domain.rooms import Room
 from zavhoz.domain.users import Role, User, UserState
@@ -289,8 +289,8 @@ async def test_rooms_upsert_and_list(uow_factory: UnitOfWorkFactory) -> None:
         await uow.rooms.upsert(Room.create("305", "Кабинет физики", "Главный", "3"))
         await uow.commit()
     async with uow_factory() as uow:
-        rooms = await uow.rooms.all()
-        assert await uow.rooms.get(RoomCode("none")) is None
+        rooms = await uow.rooms.all(FIRST_ORG)
+        assert await uow.rooms.get(FIRST_ORG, RoomCode("none")) is None
     assert [(r.code, r.name) for r in rooms] == [("305", "Кабинет физики"), ("gym", "Спортзал")]
 
 
@@ -330,7 +330,7 @@ async def test_nothing_is_kept_without_commit(uow_factory: UnitOfWorkFactory) ->
         assert await uow.requests.get(RequestId(1)) is None
         assert await uow.history.of(RequestId(1)) == []
         assert await uow.outbox.pending(10) == []
-        assert await uow.rooms.all() == []
+        assert await uow.rooms.all(FIRST_ORG) == []
 
 
 # --- queries ----------------------------------------------------------------------------------

@@ -12,10 +12,14 @@ from copy import copy
 from datetime import datetime
 from typing import Any, TypeVar
 
+import attrs
+
 from zavhoz.application.filters import QueueFilter
 from zavhoz.application.paging import Page, PageRequest
 from zavhoz.application.ports import (
     DigestCounts,
+    MembershipRepository,
+    OrganizationRepository,
     RequestQueries,
     RequestRepository,
     RoomRepository,
@@ -23,7 +27,8 @@ from zavhoz.application.ports import (
 )
 from zavhoz.domain.catalog import Status
 from zavhoz.domain.events import HistoryEvent
-from zavhoz.domain.ids import RequestId, RoomCode, UserId
+from zavhoz.domain.ids import OrgId, RequestId, RoomCode, UserId
+from zavhoz.domain.organizations import Membership, Organization
 from zavhoz.domain.request import Request
 from zavhoz.domain.rooms import Room
 from zavhoz.domain.users import Role, User, UserState
@@ -35,6 +40,7 @@ TTL = 60.0
 """Seconds a fact is trusted when nothing in this process changed it."""
 
 USER, ROLES, ROOMS = "user", "roles", "rooms"
+ORGANIZATIONS, MEMBERSHIPS = "organizations", "memberships"
 EVERY = None
 """A key standing for the whole family: ``note(ROLES)`` forgets every list of people by role."""
 
@@ -142,29 +148,98 @@ class CachedUsers(UserRepository):
         return await self._inner.page_by_state(state, page)
 
     def _changed(self, user: User) -> None:
-        self._changes.note(USER, user.id)
-        self._changes.note(ROLES)
+        _person_changed(self._changes, user.id)
+
+
+class CachedMemberships(MembershipRepository):
+    """Each person's memberships: their reach is decided on them at nearly every update.
+    A membership put may be the person's role where they act now, so that is forgotten too."""
+
+    def __init__(self, inner: MembershipRepository, memo: Memo, changes: Changes) -> None:
+        self._inner, self._memo, self._changes = inner, memo, changes
+
+    async def get(self, person: UserId, org: OrgId) -> Membership | None:
+        if self._changes.touches(MEMBERSHIPS, person):
+            return await self._inner.get(person, org)
+        return next((m for m in await self.of_person(person) if m.organization == org), None)
+
+    async def of_person(self, person: UserId) -> list[Membership]:
+        if self._changes.touches(MEMBERSHIPS, person):
+            return await self._inner.of_person(person)
+        load = lambda: self._inner.of_person(person)  # noqa: E731
+        return list(await self._memo.through(MEMBERSHIPS, person, load))
+
+    async def put(self, membership: Membership) -> None:
+        await self._inner.put(membership)
+        _person_changed(self._changes, membership.person)
+
+
+def _person_changed(changes: Changes, person: UserId) -> None:
+    """Their row, their memberships, and every list of people by role."""
+    changes.note(USER, person)
+    changes.note(MEMBERSHIPS, person)
+    changes.note(ROLES)
+
+
+class CachedOrganizations(OrganizationRepository):
+    """Every organization at once: reach and inheritance are decided on the whole tree, at
+    nearly every update, and organizations are added or changed rarely."""
+
+    def __init__(self, inner: OrganizationRepository, memo: Memo, changes: Changes) -> None:
+        self._inner, self._memo, self._changes = inner, memo, changes
+
+    async def get(self, org: OrgId) -> Organization | None:
+        if self._changes.touches(ORGANIZATIONS):
+            return await self._inner.get(org)
+        return next((_own_copy(o) for o in await self._kept() if o.id == org), None)
+
+    async def by_slug(self, slug: str) -> Organization | None:
+        if self._changes.touches(ORGANIZATIONS):
+            return await self._inner.by_slug(slug)
+        return next((_own_copy(o) for o in await self._kept() if o.slug == slug), None)
+
+    async def add(self, organization: Organization) -> None:
+        await self._inner.add(organization)
+        self._changes.note(ORGANIZATIONS)
+
+    async def save(self, organization: Organization) -> None:
+        await self._inner.save(organization)
+        self._changes.note(ORGANIZATIONS)
+
+    async def all(self) -> list[Organization]:
+        if self._changes.touches(ORGANIZATIONS):
+            return await self._inner.all()
+        return [_own_copy(o) for o in await self._kept()]
+
+    async def _kept(self) -> list[Organization]:
+        return await self._memo.through(ORGANIZATIONS, EVERY, self._inner.all)
+
+
+def _own_copy(organization: Organization) -> Organization:
+    """Settings are a dictionary: a change to a copy's must not reach the memo's."""
+    return attrs.evolve(organization, settings=dict(organization.settings))
 
 
 class CachedRooms(RoomRepository):
-    """Every room at once: a school has hundreds, and the wizard looks one up at every step."""
+    """Every room of an organization at once: a school has hundreds, and the wizard looks one
+    up at every step."""
 
     def __init__(self, inner: RoomRepository, memo: Memo, changes: Changes) -> None:
         self._inner, self._memo, self._changes = inner, memo, changes
 
-    async def get(self, code: RoomCode) -> Room | None:
-        if self._changes.touches(ROOMS):
-            return await self._inner.get(code)
-        return next((room for room in await self.all() if room.code == code), None)
+    async def get(self, org: OrgId, code: RoomCode) -> Room | None:
+        if self._changes.touches(ROOMS, org):
+            return await self._inner.get(org, code)
+        return next((room for room in await self.all(org) if room.code == code), None)
 
     async def upsert(self, room: Room) -> None:
         await self._inner.upsert(room)
-        self._changes.note(ROOMS)
+        self._changes.note(ROOMS, room.organization)
 
-    async def all(self) -> list[Room]:
-        if self._changes.touches(ROOMS):
-            return await self._inner.all()
-        return list(await self._memo.through(ROOMS, EVERY, self._inner.all))
+    async def all(self, org: OrgId) -> list[Room]:
+        if self._changes.touches(ROOMS, org):
+            return await self._inner.all(org)
+        return list(await self._memo.through(ROOMS, org, lambda: self._inner.all(org)))
 
 
 class CachedRequests(RequestRepository):

@@ -54,7 +54,19 @@ def _queue_conditions(query: QueueFilter) -> list[ColumnElement[bool]]:
     if query.overdue_at is not None:
         conditions.append(c.urgency < query.overdue_at)
     conditions += [c.search_text.like(f"%{_escape_like(w)}%", escape="\\") for w in query.words]
-    return conditions
+    return conditions + _of_organizations(query)
+
+
+def _of_organizations(query: QueueFilter) -> list[ColumnElement[bool]]:
+    """Only the organizations the core set from the viewer's reach (none set: every one).
+
+    Read with ``getattr`` until ``QueueFilter.organizations`` (the core's side of issue 14)
+    reaches this branch; then it is ``query.organizations``.
+    """
+    allowed: frozenset[int] | None = getattr(query, "organizations", None)
+    if allowed is None:
+        return []
+    return [requests.c.organization_id.in_(sorted(allowed))]
 
 
 def _nothing(columns: Any, prefix: str = "") -> list[Any]:
