@@ -8,7 +8,7 @@ from zavhoz.application.queries.list_executors import ListExecutors
 from zavhoz.application.queries.list_rooms import GetRoom, ListRooms
 from zavhoz.application.queries.list_users import ListUsers
 from zavhoz.application.queries.my_requests import GetMyRequests
-from zavhoz.application.queries.open_at import GetOpenRequestsAt
+from zavhoz.application.queries.open_in_room import GetOpenRequestsInRoom
 from zavhoz.application.queries.person import GetPerson
 from zavhoz.application.queries.queue import GetQueue
 from zavhoz.application.queries.recent_locations import GetRecentLocations
@@ -75,7 +75,7 @@ class Services:
     queue: GetQueue
     search: SearchRequests
     card: GetRequestCard
-    open_at: GetOpenRequestsAt
+    open_in_room: GetOpenRequestsInRoom
     recent_locations: GetRecentLocations
     rooms: ListRooms
     room: GetRoom
@@ -121,7 +121,7 @@ def build_services(
         queue=GetQueue(*ports),
         search=SearchRequests(*ports),
         card=GetRequestCard(*ports),
-        open_at=GetOpenRequestsAt(*ports),
+        open_in_room=GetOpenRequestsInRoom(*ports),
         recent_locations=GetRecentLocations(*ports),
         rooms=ListRooms(*ports),
         room=GetRoom(*ports),

@@ -32,7 +32,7 @@ async def open_room(turn: Turn, raw: str) -> None:
         await turn.say(turn.t("wizard.room.unknown"))
         await begin(turn)
         return
-    active = await turn.services.open_at(room.name, room.code)
+    active = await turn.services.open_in_room(room)
     if not active:
         await begin(turn, room)
         return
