@@ -1,5 +1,8 @@
 """Who is writing: registers on first contact, picks their language, turns away blocked people.
 
+An invite link (``/start join_<token>``) passes whatever the person's state here: joining
+is decided by the organization it invites to.
+
 A blocked person was told at the moment of blocking (a push that also took the menu away); what
 they send afterwards gets the short refusal at most once per ``quiet`` seconds, never a flood.
 A pressed button is always answered: Telegram shows a spinner until it is. An active person's
@@ -51,7 +54,7 @@ class UserMiddleware(BaseMiddleware):
         user = (await self._services.register_user(_registration(sender))).user
         data.update(user=user, services=self._services)
         data["t"] = texts = self._translator.for_language(user.language)
-        if user.state is UserState.ACTIVE:
+        if user.state is UserState.ACTIVE or _joining(event):
             self._refused.pop(user.id, None)
             if self._throttling.admits(sender.id):
                 return await handler(event, data)
@@ -77,6 +80,15 @@ class UserMiddleware(BaseMiddleware):
             return False
         self._refused[user.id] = now + self._quiet
         return True
+
+
+JOIN_LINK = "/start join_"
+
+
+def _joining(event: TelegramObject) -> bool:
+    """An invite link: a newcomer waiting for approval (or blocked) here may join elsewhere."""
+    message = event.message if isinstance(event, Update) else None
+    return message is not None and (message.text or "").startswith(JOIN_LINK)
 
 
 def _registration(sender: TelegramUser) -> RegisterUserCommand:
