@@ -18,6 +18,7 @@ from zavhoz.application.queries.person import GetPerson
 from zavhoz.application.queries.queue import GetQueue
 from zavhoz.application.queries.recent_locations import GetRecentLocations
 from zavhoz.application.queries.request_card import GetRequestCard
+from zavhoz.application.queries.room_at import GetRoomAt
 from zavhoz.application.queries.search import SearchRequests
 from zavhoz.application.settings import WorkflowSettings
 from zavhoz.application.use_cases.add_attachment import AddAttachment
@@ -33,6 +34,7 @@ from zavhoz.application.use_cases.create_request import CreateRequest
 from zavhoz.application.use_cases.decline_user import DeclineUser
 from zavhoz.application.use_cases.demote_user import DemoteUser
 from zavhoz.application.use_cases.hold_request import HoldRequest
+from zavhoz.application.use_cases.join_by_room import JoinByRoom
 from zavhoz.application.use_cases.join_organization import JoinOrganization
 from zavhoz.application.use_cases.promote_user import PromoteUser
 from zavhoz.application.use_cases.rate_request import RateRequest
@@ -93,6 +95,8 @@ class Services:
     switch: SwitchOrganization
     my_organizations: GetMyOrganizations
     organization_names: GetOrganizationNames
+    room_at: GetRoomAt
+    join_by_room: JoinByRoom
 
 
 @attrs.frozen
@@ -164,4 +168,6 @@ def build_services(
         switch=SwitchOrganization(*ports),
         my_organizations=GetMyOrganizations(*ports),
         organization_names=GetOrganizationNames(*ports),
+        room_at=GetRoomAt(*ports),
+        join_by_room=JoinByRoom(*ports, per_org),
     )

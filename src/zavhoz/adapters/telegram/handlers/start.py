@@ -72,7 +72,7 @@ def _draft_choice(t: Texts) -> InlineKeyboardMarkup:
     )
 
 
-DEEP_LINKS = ("/start room_", "/start join_")
+DEEP_LINKS = ("/start room_", "/start r_", "/start join_")
 """A room's QR code (the wizard's) and an invite link (``org_join``'s)."""
 
 

@@ -2,7 +2,7 @@
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from zavhoz.adapters.telegram.callbacks import OrgCb
+from zavhoz.adapters.telegram.callbacks import OrgCb, WizardCb
 from zavhoz.adapters.telegram.i18n import Texts
 from zavhoz.adapters.telegram.views.words import role
 from zavhoz.domain.ids import OrgId
@@ -32,3 +32,9 @@ def _option(
         text=t(key, name=org.name, role=role(t, membership.role)),
         callback_data=OrgCb(action="to", id=org.id).pack(),
     )
+
+
+def join_keyboard(t: Texts, name: str, button: WizardCb) -> InlineKeyboardMarkup:
+    """«Вступить» into the organization a room's QR code belongs to."""
+    join = InlineKeyboardButton(text=t("orgs.join", name=name), callback_data=button.pack())
+    return InlineKeyboardMarkup(inline_keyboard=[[join]])
