@@ -237,3 +237,44 @@ async def test_a_school_executor_takes_in_their_school_only(
     assert db.requests[own.id].assignee == UserId(EXEC_A)
     assert alert == NO_REQUEST
     assert db.requests[RequestId(school_b[1].id)].assignee is None
+
+
+# --- the school beside the number ------------------------------------------------------------
+
+
+async def test_the_crews_queue_names_each_requests_school(
+    people: dict[int, Person], school_b: list[Request]
+) -> None:
+    crew = people[CREW]
+
+    await crew.send("🛠 Очередь")
+
+    lines = [line for line in visible(crew.last.text).splitlines() if line.startswith("№")]
+    assert sorted(line.split(" · ")[:2] for line in lines) == [
+        ["№1", "🏫 Школа А"],
+        ["№1", "🏫 Школа Б"],
+        ["№2", "🏫 Школа Б"],
+    ]
+
+
+async def test_the_crews_card_names_the_school(
+    people: dict[int, Person], school_b: list[Request]
+) -> None:
+    crew = people[CREW]
+
+    await crew.press_data(card(school_b[1]))
+
+    assert visible(crew.last.text).splitlines()[:2] == ["Заявка №2 · 🆕 Новая", "🏫 Школа Б"]
+
+
+async def test_within_ones_own_school_no_name_is_shown(
+    people: dict[int, Person], db: MemoryDatabase, school_b: list[Request]
+) -> None:
+    executor, staff = people[EXEC_A], people[STAFF_A]
+    own = next(r for r in db.requests.values() if r.organization == SCHOOL_A)
+
+    await executor.send("🛠 Очередь")
+    await executor.press_data(card(own))
+    await staff.send("📋 Мои заявки")
+
+    assert all("🏫" not in text for text in executor.texts + staff.texts)
