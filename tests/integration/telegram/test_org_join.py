@@ -2,6 +2,7 @@
 is told why the link lets nobody in; what the bot says matches what is stored."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -39,7 +40,7 @@ def invite(
     *,
     token: str = TOKEN,
     role: Role = Role.STAFF,
-    **fields: object,
+    **fields: Any,
 ) -> str:
     db.invites[token] = Invite(
         token=token, organization=org, role=role, created_at=clock.now(), **fields
@@ -117,7 +118,7 @@ async def test_someone_awaiting_approval_here_may_still_open_an_invite(
     ],
 )
 async def test_a_revoked_or_expired_link_lets_nobody_in(
-    world: World, db: MemoryDatabase, clock: FakeClock, fields: dict[str, object], said: str
+    world: World, db: MemoryDatabase, clock: FakeClock, fields: dict[str, Any], said: str
 ) -> None:
     if fields.get("expires_at") == "past":
         fields = {"expires_at": clock.now() - timedelta(minutes=1)}

@@ -25,6 +25,7 @@ from zavhoz.application.use_cases.switch_organization import SwitchOrganizationC
 from zavhoz.application.use_cases.watch_request import WatchRequestCommand
 from zavhoz.domain.errors import ValidationFailed
 from zavhoz.domain.ids import OrgId, RequestId, RoomCode
+from zavhoz.domain.organizations import Membership
 from zavhoz.domain.rooms import Room, room_code
 from zavhoz.domain.users import UserState
 
@@ -85,15 +86,22 @@ async def join_room(
         return
     command = JoinByRoomCommand(person=turn.user.id, organization=link.organization, room=link.code)
     membership = await turn.services.join_by_room(command)
-    name = (await turn.services.organization_names([link.organization]))[link.organization]
-    if membership.state is not UserState.ACTIVE:
-        await turn.edit(turn.t("join.pending", name=name))
-        return
-    turn.user = attrs.evolve(
-        turn.user, organization=link.organization, role=membership.role, state=membership.state
-    )
+    if membership.state is UserState.ACTIVE:
+        await _joined(turn, membership)
+        await open_room(turn, link.code)
+    else:
+        await turn.edit(turn.t("join.pending", name=await _name(turn, membership.organization)))
+
+
+async def _joined(turn: Turn, membership: Membership) -> None:
+    """The person acts in the organization they joined from now on."""
+    name = await _name(turn, membership.organization)
+    turn.user = attrs.evolve(turn.user, organization=membership.organization, role=membership.role)
     await turn.edit(turn.t("join.joined", name=name, role=role(turn.t, membership.role)))
-    await open_room(turn, link.code)
+
+
+async def _name(turn: Turn, org: OrgId) -> str:
+    return (await turn.services.organization_names([org])).get(org, "")
 
 
 async def open_room(turn: Turn, raw: str) -> None:
