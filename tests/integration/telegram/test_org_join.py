@@ -187,3 +187,19 @@ async def test_the_link_speaks_english_to_an_english_speaker(
     assert person.texts[-1] == (
         "This invitation was not found. Ask the administrator for a new link."
     )
+
+
+async def test_someone_blocked_where_they_are_is_still_turned_away(
+    world: World, db: MemoryDatabase, clock: FakeClock
+) -> None:
+    person = world.person(NEWCOMER, "Олег")
+    await person.send("/start")
+    pid = UserId(NEWCOMER)
+    db.memberships[pid, FIRST_ORG] = Membership(
+        person=pid, organization=FIRST_ORG, state=UserState.BLOCKED
+    )
+
+    await person.send(f"/start join_{invite(db, clock)}")
+
+    assert person.last.text == "Доступ к боту закрыт. Обратитесь к администратору."
+    assert membership(db, SCHOOL_A) is None

@@ -1,7 +1,7 @@
 """Who is writing: registers on first contact, picks their language, turns away blocked people.
 
-An invite link (``/start join_<token>``) passes whatever the person's state here: joining
-is decided by the organization it invites to.
+An invite link (``/start join_<token>``) passes for a person awaiting approval here: joining is
+decided by the organization it invites to. A blocked person stays turned away.
 
 A blocked person was told at the moment of blocking (a push that also took the menu away); what
 they send afterwards gets the short refusal at most once per ``quiet`` seconds, never a flood.
@@ -54,7 +54,7 @@ class UserMiddleware(BaseMiddleware):
         user = (await self._services.register_user(_registration(sender))).user
         data.update(user=user, services=self._services)
         data["t"] = texts = self._translator.for_language(user.language)
-        if user.state is UserState.ACTIVE or _joining(event):
+        if user.state is UserState.ACTIVE or _waiting_opens_invite(user, event):
             self._refused.pop(user.id, None)
             if self._throttling.admits(sender.id):
                 return await handler(event, data)
@@ -85,10 +85,11 @@ class UserMiddleware(BaseMiddleware):
 JOIN_LINK = "/start join_"
 
 
-def _joining(event: TelegramObject) -> bool:
-    """An invite link: a newcomer waiting for approval (or blocked) here may join elsewhere."""
+def _waiting_opens_invite(user: User, event: TelegramObject) -> bool:
+    """Someone awaiting approval here may still join elsewhere by an invite link."""
     message = event.message if isinstance(event, Update) else None
-    return message is not None and (message.text or "").startswith(JOIN_LINK)
+    invite = message is not None and (message.text or "").startswith(JOIN_LINK)
+    return invite and user.state is UserState.PENDING
 
 
 def _registration(sender: TelegramUser) -> RegisterUserCommand:
