@@ -14,7 +14,7 @@ import pytest
 from tests.integration.telegram._requests import numbers_in, visible
 from tests.unit.builders import user
 from zavhoz.adapters.persistence.memory import MemoryDatabase
-from zavhoz.adapters.telegram.callbacks import CardCb
+from zavhoz.adapters.telegram.callbacks import CardCb, WizardCb
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.adapters.telegram.testing import Person, World
 from zavhoz.application.use_cases.create_request import CreateRequestCommand
@@ -278,3 +278,34 @@ async def test_within_ones_own_school_no_name_is_shown(
     await staff.send("📋 Мои заявки")
 
     assert all("🏫" not in text for text in executor.texts + staff.texts)
+
+
+async def test_a_forged_same_problem_of_the_other_school_subscribes_to_nothing(
+    people: dict[int, Person], db: MemoryDatabase, school_b: list[Request]
+) -> None:
+    staff, target = people[STAFF_A], school_b[0]
+    before = snapshot(db)
+
+    alert = await staff.press_data(WizardCb(step="same", value=str(target.id)).pack())
+
+    assert alert == NO_REQUEST
+    assert snapshot(db) == before
+    assert UserId(STAFF_A) not in db.requests[RequestId(target.id)].watchers
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a newcomer registers as staff of the first organization (here the district), "
+    "which reaches every school below it: RegisterUser's to decide (see helper J's report)",
+)
+async def test_a_newcomer_of_the_district_watches_no_schools_request(
+    world: World, db: MemoryDatabase, school_b: list[Request]
+) -> None:
+    newcomer = world.person(999, "Новичок")
+    await newcomer.send("/start")
+    target = school_b[0]
+
+    alert = await newcomer.press_data(WizardCb(step="same", value=str(target.id)).pack())
+
+    assert alert == NO_REQUEST
+    assert UserId(999) not in db.requests[RequestId(target.id)].watchers
