@@ -203,3 +203,19 @@ async def test_someone_blocked_where_they_are_is_still_turned_away(
 
     assert person.last.text == "Доступ к боту закрыт. Обратитесь к администратору."
     assert membership(db, SCHOOL_A) is None
+
+
+@pytest.mark.parametrize("registration", [RegistrationMode.APPROVAL])
+async def test_someone_awaiting_approval_here_joins_an_open_school_and_works_there(
+    world: World, db: MemoryDatabase, clock: FakeClock
+) -> None:
+    db.organizations[SCHOOL_A].settings["registration"] = "open"
+    person = world.person(NEWCOMER, "Олег")
+
+    await person.send(f"/start join_{invite(db, clock)}")
+    await person.send("📋 Мои заявки")
+
+    assert "✅ Вы вступили в организацию «Школа А» (сотрудник)." in person.texts
+    assert person.last.text.startswith("У вас пока нет заявок.")
+    assert db.users[UserId(NEWCOMER)].organization == SCHOOL_A
+    assert membership(db, FIRST_ORG).state is UserState.PENDING  # type: ignore[union-attr]
