@@ -28,14 +28,16 @@ async def join_link(
     token = (command.args or "").removeprefix(START_PREFIX)
     try:
         membership = await services.join(JoinOrganizationCommand(person=user.id, token=token))
-    except NotFound:
-        await message.answer(t("join.unknown"), reply_markup=_menu(user, t))
-        return
-    except NotPermitted as error:
-        refusal = REFUSALS.get(error.reason, "join.unknown")
-        await message.answer(t(refusal), reply_markup=_menu(user, t))
+    except (NotFound, NotPermitted) as error:
+        await message.answer(t(_refusal(error)), reply_markup=_menu(user, t))
         return
     await _joined(message, user, membership, t, services)
+
+
+def _refusal(error: NotFound | NotPermitted) -> str:
+    """Why the link lets nobody in: unknown (also a mistyped token), expired, revoked, blocked."""
+    reason = error.reason if isinstance(error, NotPermitted) else ""
+    return REFUSALS.get(reason, "join.unknown")
 
 
 async def _joined(
