@@ -54,7 +54,7 @@ from zavhoz.main.observability import (
     storage_probes,
     update_recorder,
 )
-from zavhoz.main.settings import TOKEN_HELP, Settings
+from zavhoz.main.settings import TOKEN_HELP, EnvironmentOrgSettings, Settings
 
 FSM_PREFIX = "zavhoz"
 """Redis keys of the conversations: ``zavhoz:<bot id>:<chat>:<user>:state|data``."""
@@ -171,7 +171,8 @@ class Container(containers.DeclarativeContainer):
     uow_factory = providers.Singleton(metered_uow_factory, storage_uow_factory, metrics)
     clock = providers.Singleton(SystemClock)
     workflow = providers.Singleton(workflow_settings, settings)
-    services = providers.Singleton(build_services, uow_factory, clock, workflow)
+    org_settings = providers.Singleton(EnvironmentOrgSettings, settings)
+    services = providers.Singleton(build_services, uow_factory, clock, workflow, org_settings)
     import_rooms = providers.Factory(ImportRooms, uow_factory, clock, workflow)
     bootstrap_admins = providers.Factory(BootstrapAdmins, uow_factory, clock, workflow)
     all_workers = providers.Factory(ListAllWorkers, uow_factory, clock, workflow)

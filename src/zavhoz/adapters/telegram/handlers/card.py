@@ -38,7 +38,7 @@ ALBUM = 10
 
 async def card_screen(services: Services, user: User, t: Texts, request_id: RequestId) -> Screen:
     """The card as ``user`` may see it now."""
-    return render_card(await services.card(user.id, request_id), t, services)
+    return await render_card(await services.card(user.id, request_id), t, services, user)
 
 
 async def open_card(

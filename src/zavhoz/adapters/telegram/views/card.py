@@ -46,8 +46,14 @@ _REASON_EVENTS = frozenset(
 )
 
 
-def card_text(card: RequestCard, t: Texts, now: datetime, zone: ZoneInfo) -> str:
-    head = "\n".join(_head(card, t, now, zone))
+def card_text(
+    card: RequestCard, t: Texts, now: datetime, zone: ZoneInfo, school: str | None = None
+) -> str:
+    """``school``: the name of the request's organization, where it is not the viewer's own."""
+    lines = _head(card, t, now, zone)
+    if school is not None:
+        lines.insert(1, t("card.school", name=school))
+    head = "\n".join(lines)
     room = MAX_TEXT - visible_length(head)
     for note in (_reopened_note(card, t, now, zone), _status_note(card, t)):
         if note and visible_length(note) + 2 <= room:

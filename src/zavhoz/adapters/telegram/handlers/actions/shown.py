@@ -1,6 +1,7 @@
 """The card with its action buttons, and what is shown after an action: the card as it is now."""
 
 from zavhoz.adapters.telegram.handlers._scene import Scene
+from zavhoz.adapters.telegram.handlers._schools import schools_of
 from zavhoz.adapters.telegram.handlers._screen import Screen, clock_now, display_zone
 from zavhoz.adapters.telegram.handlers.actions.table import CARD_LAYOUT, Given, Row
 from zavhoz.adapters.telegram.i18n import Texts
@@ -8,17 +9,19 @@ from zavhoz.adapters.telegram.services import Services
 from zavhoz.adapters.telegram.views.card import card_keyboard, card_text
 from zavhoz.adapters.telegram.views.numbers import spoken
 from zavhoz.application.queries.request_card import RequestCard
+from zavhoz.domain.users import User
 
 
-def render_card(card: RequestCard, t: Texts, services: Services) -> Screen:
+async def render_card(card: RequestCard, t: Texts, services: Services, viewer: User) -> Screen:
     """The card's text and the buttons the core allows, laid out by the action table."""
-    text = card_text(card, t, clock_now(services), display_zone(services))
+    school = (await schools_of(services, viewer, [card.request])).get(card.request.organization)
+    text = card_text(card, t, clock_now(services), display_zone(services), school)
     return text, card_keyboard(card, t, CARD_LAYOUT)
 
 
 async def show_card(scene: Scene, card: RequestCard) -> None:
     """The card in place of the pressed message (a new message after typed text)."""
-    text, markup = render_card(card, scene.t, scene.services)
+    text, markup = await render_card(card, scene.t, scene.services, scene.user)
     await scene.show(text, markup)
 
 

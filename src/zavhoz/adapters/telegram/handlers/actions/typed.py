@@ -130,7 +130,7 @@ async def _changed(scene: Scene, row: Row, given: Given) -> None:
     await scene.state.update_data(version=card.request.version)
     number = spoken(card.request)
     await scene.say(t("act.stale_typed", number=number))
-    await scene.say(*render_card(card, t, scene.services))
+    await scene.say(*await render_card(card, t, scene.services, scene.user))
     verb = Html(t(f"act.verb.{row.action}", number=number))
     await scene.say(t("act.again", verb=verb), kb.again(t, request_id))
 
@@ -145,7 +145,7 @@ async def _not_done(scene: Scene, error: DomainError, text: str) -> None:
 
 async def _send_card(scene: Scene, request_id: RequestId) -> None:
     card = await scene.services.card(scene.user.id, request_id)
-    await scene.say(*render_card(card, scene.t, scene.services))
+    await scene.say(*await render_card(card, scene.t, scene.services, scene.user))
 
 
 def _done(t: Texts, row: Row, given: Given) -> str:
