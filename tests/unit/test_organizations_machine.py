@@ -73,8 +73,11 @@ class Isolation(RuleBasedStateMachine):
         return self.loop.run_until_complete(use_case(*arguments))
 
     def reaches(self, person: UserId, org: OrgId) -> bool:
+        """An active membership at ``org``, or an executor's or admin's above it."""
         return any(
-            m.person == person and m.state is UserState.ACTIVE and m.organization in CHAIN[org]
+            m.person == person
+            and m.state is UserState.ACTIVE
+            and m.organization in (CHAIN[org] if m.role is not Role.STAFF else {org})
             for m in self.db.memberships.values()
         )
 

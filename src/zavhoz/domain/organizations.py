@@ -139,10 +139,18 @@ def higher(first: Role | None, second: Role | None) -> Role | None:
     return first if _RANK[first] >= _RANK[second] else second
 
 
+def _covered(membership: Membership, tree: OrgTree) -> frozenset[OrgId]:
+    if membership.role is Role.STAFF:
+        return frozenset({membership.organization})
+    return tree.below(membership.organization)
+
+
 @attrs.frozen
 class Reach:
-    """Where a person acts and as what: a membership applies to its organization and every
-    one below it; where several apply, the highest role counts."""
+    """Where a person acts and as what: an executor's or an admin's membership applies to its
+    organization and every one below it, a staff member's to its own organization only (staff
+    act on their own requests: below, reach would only let them watch other schools'); where
+    several apply, the highest role counts."""
 
     roles: Mapping[OrgId, Role]
     members_of: frozenset[OrgId] = frozenset()
@@ -153,7 +161,7 @@ class Reach:
         roles: dict[OrgId, Role] = {}
         active = [m for m in memberships if m.state is UserState.ACTIVE]
         for membership in active:
-            for org in tree.below(membership.organization):
+            for org in _covered(membership, tree):
                 roles[org] = higher(roles.get(org), membership.role) or membership.role
         return cls(roles, frozenset(m.organization for m in active))
 

@@ -293,11 +293,6 @@ async def test_a_forged_same_problem_of_the_other_school_subscribes_to_nothing(
     assert UserId(STAFF_A) not in db.requests[RequestId(target.id)].watchers
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a newcomer registers as staff of the first organization (here the district), "
-    "which reaches every school below it: RegisterUser's to decide (see helper J's report)",
-)
 async def test_a_newcomer_of_the_district_watches_no_schools_request(
     world: World, db: MemoryDatabase, school_b: list[Request]
 ) -> None:

@@ -69,6 +69,11 @@ def test_a_membership_reaches_down_and_the_highest_role_counts() -> None:
     assert reach.members_of == {DISTRICT, SCHOOL_A}
 
 
+def test_staff_act_in_their_own_organization_only() -> None:
+    reach = Reach.of([member(DISTRICT, Role.STAFF)], TREE)
+    assert reach.roles == {DISTRICT: Role.STAFF}
+
+
 def test_pending_and_blocked_memberships_reach_nothing() -> None:
     memberships = [member(SCHOOL_A, Role.ADMIN, UserState.PENDING)]
     memberships.append(member(SCHOOL_B, Role.STAFF, UserState.BLOCKED))
@@ -95,7 +100,8 @@ def test_reach_is_the_highest_active_role_on_the_way_down(
 ) -> None:
     expected = None
     for membership in memberships:
-        if membership.state is UserState.ACTIVE and membership.organization in TREE.chain(org):
+        above = TREE.chain(org) if membership.role is not Role.STAFF else (org,)
+        if membership.state is UserState.ACTIVE and membership.organization in above:
             expected = higher(expected, membership.role)
     assert Reach.of(memberships, TREE).role_at(org) is expected
 
