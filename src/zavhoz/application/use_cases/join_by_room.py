@@ -1,14 +1,13 @@
 import attrs
 
-from zavhoz.application.org_settings import inherited_settings
 from zavhoz.application.ports import UnitOfWork
-from zavhoz.application.settings import RegistrationMode
 from zavhoz.application.transaction import in_transaction, load_user
 from zavhoz.application.use_cases._org_service import OrgSettingsService
-from zavhoz.domain.errors import NotFound, NotPermitted
+from zavhoz.application.use_cases.join_organization import approves, enter, kept
+from zavhoz.domain.errors import NotFound
 from zavhoz.domain.ids import OrgId, RoomCode, UserId
 from zavhoz.domain.organizations import Membership
-from zavhoz.domain.users import Role, User, UserState
+from zavhoz.domain.users import Role, UserState
 
 
 @attrs.frozen(kw_only=True)
@@ -33,29 +32,11 @@ class JoinByRoom(OrgSettingsService):
         user = await load_user(uow, command.person)
         before = await uow.memberships.get(user.id, command.organization)
         if before is not None and before.state is not UserState.PENDING:
-            return _kept(before)
-        state = UserState.PENDING if await self._approval(uow, command) else UserState.ACTIVE
+            return kept(before)
+        approval = await approves(uow, self._org_settings, command.organization)
+        state = UserState.PENDING if approval else UserState.ACTIVE
         membership = Membership(
             person=user.id, organization=command.organization, role=Role.STAFF, state=state
         )
-        await uow.memberships.put(membership)
-        if state is UserState.ACTIVE:
-            await _act_in(uow, user, membership)
+        await enter(uow, user, membership, self._clock.now())
         return membership
-
-    async def _approval(self, uow: UnitOfWork, command: JoinByRoomCommand) -> bool:
-        merged = await inherited_settings(uow, command.organization)
-        return self._org_settings.workflow(merged).registration is RegistrationMode.APPROVAL
-
-
-def _kept(membership: Membership) -> Membership:
-    if membership.state is UserState.BLOCKED:
-        raise NotPermitted("join", "user_is_blocked")
-    return membership
-
-
-async def _act_in(uow: UnitOfWork, user: User, membership: Membership) -> None:
-    """Make ``membership``'s organization the person's current one."""
-    user.organization = membership.organization
-    user.role, user.state = membership.role, membership.state
-    await uow.users.save(user)

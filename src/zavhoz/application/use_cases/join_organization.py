@@ -1,13 +1,15 @@
+from datetime import datetime
+
 import attrs
 
-from zavhoz.application.org_settings import inherited_settings
+from zavhoz.application.org_settings import OrgSettings, inherited_settings
 from zavhoz.application.ports import UnitOfWork
 from zavhoz.application.settings import RegistrationMode
 from zavhoz.application.transaction import in_transaction, load_user
 from zavhoz.application.use_cases._org_service import OrgSettingsService
 from zavhoz.application.use_cases.register_user import ask_admins
 from zavhoz.domain.errors import NotFound, NotPermitted
-from zavhoz.domain.ids import UserId
+from zavhoz.domain.ids import OrgId, UserId
 from zavhoz.domain.organizations import Invite, Membership
 from zavhoz.domain.users import User, UserState
 
@@ -37,20 +39,27 @@ class JoinOrganization(OrgSettingsService):
         user = await load_user(uow, command.person)
         before = await uow.memberships.get(user.id, invite.organization)
         if before is not None and before.state is not UserState.PENDING:
-            return _kept(before)
-        membership = invite.admit(
-            user.id, self._clock.now(), approval=await self._approval(uow, invite)
-        )
-        await uow.memberships.put(membership)
-        if membership.state is UserState.ACTIVE:
-            await _act_in(uow, user, membership)
-        else:
-            await ask_admins(uow, user, invite.organization, self._clock.now())
+            return kept(before)
+        approval = await approves(uow, self._org_settings, invite.organization)
+        membership = invite.admit(user.id, self._clock.now(), approval=approval)
+        await enter(uow, user, membership, self._clock.now())
         return membership
 
-    async def _approval(self, uow: UnitOfWork, invite: Invite) -> bool:
-        workflow = self._org_settings.workflow(await inherited_settings(uow, invite.organization))
-        return workflow.registration is RegistrationMode.APPROVAL
+
+async def approves(uow: UnitOfWork, settings: OrgSettings, org: OrgId) -> bool:
+    """Whether ``org``'s admins approve newcomers there."""
+    workflow = settings.workflow(await inherited_settings(uow, org))
+    return workflow.registration is RegistrationMode.APPROVAL
+
+
+async def enter(uow: UnitOfWork, user: User, membership: Membership, now: datetime) -> None:
+    """Store the membership: an active one is where the person acts from now on; a pending
+    one is announced to the admins reaching its organization."""
+    await uow.memberships.put(membership)
+    if membership.state is UserState.ACTIVE:
+        await _act_in(uow, user, membership)
+    else:
+        await ask_admins(uow, user, membership.organization, now)
 
 
 async def _invite(uow: UnitOfWork, token: str) -> Invite:
@@ -60,7 +69,8 @@ async def _invite(uow: UnitOfWork, token: str) -> Invite:
     return invite
 
 
-def _kept(membership: Membership) -> Membership:
+def kept(membership: Membership) -> Membership:
+    """An earlier membership stays as it is; a blocked person is not let back in by a link."""
     if membership.state is UserState.BLOCKED:
         raise NotPermitted("join", "user_is_blocked")
     return membership
