@@ -1,6 +1,8 @@
 """Alembic owns the schema: the migrations go up and down and match the table metadata."""
 
 import asyncio
+import logging
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, inspect, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from tests.integration.conftest import POSTGRES_URL, SQL_BACKENDS, reset_postgres, sqlite_url
 from zavhoz.adapters.persistence.sqlalchemy import create_engine, migrations
@@ -82,6 +85,30 @@ async def test_the_application_upgrades_on_its_own_connection(tmp_path: Path) ->
     await engine.dispose()
 
 
+async def test_foreign_keys_hold_again_once_the_application_has_upgraded(tmp_path: Path) -> None:
+    """SQLite's migrations switch them off for themselves; the pooled connection gets them back."""
+    engine = create_engine(sqlite_url(tmp_path))
+    await migrations.upgrade_engine(engine)
+    async with engine.connect() as connection:
+        with pytest.raises(IntegrityError):
+            await connection.execute(
+                text("INSERT INTO memberships VALUES (404, 1, 'staff', 'active')")
+            )
+    await engine.dispose()
+
+
+@pytest.fixture
+def quiet_libraries() -> Iterator[None]:
+    """Library logs at warning, as in a fresh process: a test that ran the bot before set
+    them to info, and Alembic's info lines would go to stderr with the error."""
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.WARNING)
+    yield
+    root.setLevel(level)
+
+
+@pytest.mark.usefixtures("quiet_libraries")
 @pytest.mark.parametrize(
     ("argv", "code", "says"),
     [
