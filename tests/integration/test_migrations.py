@@ -16,8 +16,11 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from tests.integration.conftest import POSTGRES_URL, SQL_BACKENDS, reset_postgres, sqlite_url
-from zavhoz.adapters.persistence.sqlalchemy import create_engine, migrations
+from tests.integration.test_persistence_contract import draft, store
+from zavhoz.adapters.persistence.sqlalchemy import create_engine, migrations, sql_uow_factory
 from zavhoz.adapters.persistence.sqlalchemy.tables import metadata
+from zavhoz.domain.ids import UserId
+from zavhoz.domain.users import Role
 from zavhoz.main.cli import main
 
 
@@ -226,6 +229,11 @@ def _fill(connection: Connection) -> None:
     tables = _reflected(connection)
     for name, rows in _rows_at_0003().items():
         connection.execute(tables.tables[name].insert(), rows)
+    if connection.dialect.name == "postgresql":  # as if the ids had come from the sequences
+        for name in ("requests", "history", "outbox"):
+            connection.execute(
+                text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), MAX(id)) FROM {name}")
+            )
     connection.commit()
 
 
@@ -302,3 +310,24 @@ def _add_second_organization(connection: Connection) -> int:
 def test_the_next_organization_after_the_migrated_one_is_the_second(url: str) -> None:
     migrations.upgrade(url)
     assert _inspect(url, _add_second_organization) == 2
+
+
+async def _submitted_after(url: str) -> tuple[int, int, Role]:
+    """A request filed once migrated, and its author as the repositories read them."""
+    engine = create_engine(url)
+    factory = sql_uow_factory(engine)
+    async with factory() as uow:
+        author = await uow.users.get(UserId(2))
+        assert author is not None
+        request = draft(author)
+        await store(uow, request)
+        await uow.commit()
+    await engine.dispose()
+    return request.id, request.number, author.role
+
+
+def test_after_0004_numbers_go_on_from_the_highest_id(url: str) -> None:
+    migrations.upgrade(url, "0003")
+    _inspect(url, _fill)
+    migrations.upgrade(url)
+    assert asyncio.run(_submitted_after(url)) == (8, 8, Role.EXECUTOR)
