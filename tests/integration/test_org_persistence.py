@@ -297,3 +297,24 @@ async def test_rooms_of_two_organizations_may_share_a_code(
     assert ours is not None
     assert (ours.name, ours.organization) == ("Каб. 305", FIRST_ORG)
     assert [(r.code, r.name, r.organization) for r in listed] == [("305", "Кабинет физики", north)]
+
+
+async def renamed(factory: UnitOfWorkFactory, org: OrgId, slug: str) -> None:
+    async with factory() as uow:
+        found = await uow.organizations.get(org)
+        assert found is not None
+        found.slug = slug
+        await uow.organizations.save(found)
+        await uow.commit()
+
+
+async def test_a_slug_taken_by_another_organization_cannot_be_saved(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    _, south = await two_schools(uow_factory)
+    with pytest.raises(AlreadyExists):
+        await renamed(uow_factory, south, "north")
+    async with uow_factory(read_only=True) as uow:
+        kept = await uow.organizations.get(south)
+    assert kept is not None
+    assert kept.slug == "south"
