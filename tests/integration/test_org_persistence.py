@@ -159,19 +159,20 @@ async def test_a_role_change_saved_lands_in_the_membership_where_the_person_acts
     assert [person.id for person in blocked.items] == [ANNA.id]
 
 
-async def test_a_person_switching_organization_reads_their_role_there(
+async def test_a_person_switching_organization_acts_with_their_role_there(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
+    """As the core switches: to the membership there, role and state with it."""
     north, _ = await two_schools(uow_factory)
     await seed_people(uow_factory, (ANNA,))
     async with uow_factory() as uow:
         await uow.memberships.put(Membership(person=ANNA.id, organization=north, role=Role.ADMIN))
         await uow.commit()
     async with uow_factory() as uow:
-        anna = await uow.users.get(ANNA.id)
+        anna, there = await uow.users.get(ANNA.id), await uow.memberships.get(ANNA.id, north)
         assert anna is not None
-        assert anna.role is Role.STAFF
-        anna.organization = north
+        assert there is not None
+        anna.organization, anna.role, anna.state = north, there.role, there.state
         await uow.users.save(anna)
         await uow.commit()
     async with uow_factory(read_only=True) as uow:
@@ -179,14 +180,29 @@ async def test_a_person_switching_organization_reads_their_role_there(
         left = await uow.memberships.get(ANNA.id, FIRST_ORG)
         admins = await uow.users.with_role([Role.ADMIN])
     assert switched is not None
-    assert (switched.organization, switched.role, switched.state) == (
-        north,
-        Role.ADMIN,
-        UserState.ACTIVE,
-    )
-    assert left is not None
-    assert left.role is Role.STAFF
+    assert (switched.organization, switched.role) == (north, Role.ADMIN)
+    assert left == Membership(person=ANNA.id, organization=FIRST_ORG)
     assert [person.id for person in admins] == [ANNA.id]
+
+
+async def test_a_person_reads_the_role_of_their_membership_where_they_act(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """Their membership decides, not what was saved with them: a district admin who demotes
+    them there is obeyed at their next update."""
+    north, _ = await two_schools(uow_factory)
+    elsewhere = user(9, Role.EXECUTOR)
+    elsewhere.organization = north
+    await seed_people(uow_factory, (elsewhere,))
+    async with uow_factory() as uow:
+        await uow.memberships.put(
+            Membership(person=elsewhere.id, organization=north, state=UserState.BLOCKED)
+        )
+        await uow.commit()
+    async with uow_factory(read_only=True) as uow:
+        found = await uow.users.get(elsewhere.id)
+    assert found is not None
+    assert (found.organization, found.role, found.state) == (north, Role.STAFF, UserState.BLOCKED)
 
 
 async def test_a_person_added_elsewhere_is_a_member_there(uow_factory: UnitOfWorkFactory) -> None:
