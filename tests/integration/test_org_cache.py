@@ -56,7 +56,7 @@ async def test_a_remembered_organization_changed_by_its_reader_stays_as_stored(
 
 async def admins(factory: UnitOfWorkFactory) -> list[UserId]:
     async with factory(read_only=True) as uow:
-        return [someone.id for someone in await uow.users.with_role([Role.ADMIN])]
+        return [someone.id for someone in await uow.users.with_role([Role.ADMIN], [FIRST_ORG])]
 
 
 async def test_a_membership_put_is_the_role_read_next(factory: UnitOfWorkFactory) -> None:

@@ -150,7 +150,7 @@ async def test_a_role_change_saved_lands_in_the_membership_where_the_person_acts
         await uow.commit()
     async with uow_factory(read_only=True) as uow:
         membership = await uow.memberships.get(ANNA.id, FIRST_ORG)
-        executors = await uow.users.with_role([Role.EXECUTOR])
+        executors = await uow.users.with_role([Role.EXECUTOR], [FIRST_ORG])
         blocked = await uow.users.page_by_state(UserState.BLOCKED, PAGE)
     assert membership == Membership(
         person=ANNA.id, organization=FIRST_ORG, role=Role.EXECUTOR, state=UserState.BLOCKED
@@ -178,7 +178,7 @@ async def test_a_person_switching_organization_acts_with_their_role_there(
     async with uow_factory(read_only=True) as uow:
         switched = await uow.users.get(ANNA.id)
         left = await uow.memberships.get(ANNA.id, FIRST_ORG)
-        admins = await uow.users.with_role([Role.ADMIN])
+        admins = await uow.users.with_role([Role.ADMIN], [north])
     assert switched is not None
     assert (switched.organization, switched.role) == (north, Role.ADMIN)
     assert left == Membership(person=ANNA.id, organization=FIRST_ORG)
@@ -226,6 +226,35 @@ async def test_a_person_added_elsewhere_is_a_member_there(uow_factory: UnitOfWor
             person=UserId(7), organization=north, role=Role.EXECUTOR, state=UserState.PENDING
         )
     ]
+
+
+async def test_with_role_lists_each_person_once_by_their_memberships_in_those_organizations(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """Whatever organization they act in now: the crew of a district serves its schools."""
+    north, south = await two_schools(uow_factory)
+    crew, head, left = user(7, Role.EXECUTOR), user(8, Role.ADMIN), user(9, Role.EXECUTOR)
+    await seed_people(uow_factory, (crew, head, left, IVAN))
+    async with uow_factory() as uow:
+        for person, org, role, state in (
+            (crew, north, Role.EXECUTOR, UserState.ACTIVE),
+            (crew, south, Role.ADMIN, UserState.ACTIVE),
+            (head, south, Role.ADMIN, UserState.ACTIVE),
+            (left, north, Role.EXECUTOR, UserState.BLOCKED),
+        ):
+            await uow.memberships.put(
+                Membership(person=person.id, organization=org, role=role, state=state)
+            )
+        await uow.commit()
+    async with uow_factory(read_only=True) as uow:
+        at_north = await uow.users.with_role([Role.EXECUTOR, Role.ADMIN], [north])
+        at_both = await uow.users.with_role([Role.ADMIN], [north, south])
+        nowhere = await uow.users.with_role([Role.ADMIN], [])
+    assert [(p.id, p.organization, p.role) for p in at_north] == [
+        (crew.id, FIRST_ORG, Role.EXECUTOR)
+    ]
+    assert [p.id for p in at_both] == [crew.id, head.id]
+    assert nowhere == []
 
 
 # --- invites ----------------------------------------------------------------------------------
@@ -295,6 +324,47 @@ async def test_requests_are_numbered_per_organization_and_ids_stay_global(
         (FIRST_ORG, 3),
     ]
     assert [r.id for r in requests] == sorted({r.id for r in requests})
+
+
+async def test_a_request_is_found_by_its_number_in_its_organization(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    north, south = await two_schools(uow_factory)
+    elsewhere = user(9)
+    elsewhere.organization = north
+    await seed_people(uow_factory, (ANNA, elsewhere))
+    async with uow_factory() as uow:
+        ours = await store(uow, draft(ANNA))
+        theirs = await store(uow, draft(elsewhere))
+        await uow.commit()
+    async with uow_factory(read_only=True) as uow:
+        first_here = await uow.queries.by_number(FIRST_ORG, 1)
+        first_there = await uow.queries.by_number(north, 1)
+        assert await uow.queries.by_number(south, 1) is None
+        assert await uow.queries.by_number(FIRST_ORG, 2) is None
+    assert first_here is not None
+    assert first_there is not None
+    assert (first_here.id, first_there.id) == (ours.id, theirs.id)
+
+
+async def test_the_digest_counts_the_organizations_asked_for(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    north, south = await two_schools(uow_factory)
+    elsewhere = user(9)
+    elsewhere.organization = north
+    await seed_people(uow_factory, (ANNA, elsewhere))
+    async with uow_factory() as uow:
+        for author in (ANNA, elsewhere, elsewhere):
+            await store(uow, draft(author))
+        await uow.commit()
+    since, until = MONDAY_NOON_MSK - timedelta(hours=1), MONDAY_NOON_MSK + timedelta(hours=1)
+    async with uow_factory(read_only=True) as uow:
+        counted = [
+            (await uow.queries.digest(since, until, until, frozenset(orgs))).new
+            for orgs in ({FIRST_ORG}, {north}, {north, south, FIRST_ORG}, set())
+        ]
+    assert counted == [1, 2, 3, 0]
 
 
 async def test_rooms_of_two_organizations_may_share_a_code(

@@ -137,12 +137,12 @@ class CachedUsers(UserRepository):
         await self._inner.save(user)
         self._changed(user)
 
-    async def with_role(self, roles: Iterable[Role]) -> list[User]:
-        wanted = frozenset(roles)
+    async def with_role(self, roles: Iterable[Role], organizations: Iterable[OrgId]) -> list[User]:
+        wanted, where = frozenset(roles), frozenset(organizations)
         if self._changes.any_in(USER):
-            return await self._inner.with_role(wanted)
-        found = await self._memo.through(ROLES, wanted, lambda: self._inner.with_role(wanted))
-        return [copy(user) for user in found]
+            return await self._inner.with_role(wanted, where)
+        load = lambda: self._inner.with_role(wanted, where)  # noqa: E731
+        return [copy(user) for user in await self._memo.through(ROLES, (wanted, where), load)]
 
     async def page_by_state(self, state: UserState | None, page: PageRequest) -> Page[User]:
         return await self._inner.page_by_state(state, page)
@@ -304,5 +304,10 @@ class CachedQueries(RequestQueries):
     async def workload(self) -> dict[UserId, int]:
         return await self._inner.workload()
 
-    async def digest(self, since: datetime, until: datetime, now: datetime) -> DigestCounts:
-        return await self._inner.digest(since, until, now)
+    async def by_number(self, org: OrgId, number: int) -> Request | None:
+        return await self._inner.by_number(org, number)
+
+    async def digest(
+        self, since: datetime, until: datetime, now: datetime, organizations: frozenset[OrgId]
+    ) -> DigestCounts:
+        return await self._inner.digest(since, until, now, organizations)

@@ -90,12 +90,14 @@ class SqlUserRepository(_Sql, UserRepository):
         await self._session.execute(statement)
         await SqlMembershipRepository(self._session).put(mappers.user_membership(user))
 
-    async def with_role(self, roles: Iterable[Role]) -> list[User]:
-        query = (
-            _PEOPLE.where(_HERE.c.role.in_([r.value for r in roles]))
-            .where(_HERE.c.state == UserState.ACTIVE.value)
-            .order_by(tables.users.c.id)
+    async def with_role(self, roles: Iterable[Role], organizations: Iterable[OrgId]) -> list[User]:
+        m = tables.memberships.c
+        holding = select(m.person_id).where(
+            m.organization_id.in_(sorted(set(organizations))),
+            m.state == UserState.ACTIVE.value,
+            m.role.in_(sorted(r.value for r in roles)),
         )
+        query = _PEOPLE.where(tables.users.c.id.in_(holding)).order_by(tables.users.c.id)
         return [mappers.user_from_row(r) for r in (await self._session.execute(query)).mappings()]
 
     async def page_by_state(self, state: UserState | None, page: PageRequest) -> Page[User]:
