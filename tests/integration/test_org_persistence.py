@@ -1,6 +1,7 @@
 """The persistence contract of organizations, memberships, invites and per-organization numbers:
 memory, SQLite and PostgreSQL alike."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import attrs
@@ -324,6 +325,21 @@ async def test_requests_are_numbered_per_organization_and_ids_stay_global(
         (FIRST_ORG, 3),
     ]
     assert [r.id for r in requests] == sorted({r.id for r in requests})
+
+
+async def test_requests_filed_at_once_in_one_organization_get_distinct_numbers(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    await seed_people(uow_factory, (ANNA, IVAN))
+
+    async def file(author: User) -> int:
+        async with uow_factory() as uow:
+            request = await store(uow, draft(author))
+            await uow.commit()
+        return request.number
+
+    numbers = await asyncio.gather(*(file(author) for author in (ANNA, IVAN) * 4))
+    assert sorted(numbers) == list(range(1, 9))
 
 
 async def test_a_request_is_found_by_its_number_in_its_organization(
