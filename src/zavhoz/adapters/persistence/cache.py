@@ -183,7 +183,8 @@ def _person_changed(changes: Changes, person: UserId) -> None:
 
 class CachedOrganizations(OrganizationRepository):
     """Every organization at once: reach and inheritance are decided on the whole tree, at
-    nearly every update, and organizations are added or changed rarely."""
+    nearly every update, and organizations are added or changed rarely. One looked up and
+    not remembered is asked of the database: the command line may have just added it."""
 
     def __init__(self, inner: OrganizationRepository, memo: Memo, changes: Changes) -> None:
         self._inner, self._memo, self._changes = inner, memo, changes
@@ -191,12 +192,14 @@ class CachedOrganizations(OrganizationRepository):
     async def get(self, org: OrgId) -> Organization | None:
         if self._changes.touches(ORGANIZATIONS):
             return await self._inner.get(org)
-        return next((_own_copy(o) for o in await self._kept() if o.id == org), None)
+        found = next((o for o in await self._kept() if o.id == org), None)
+        return _own_copy(found) if found else await self._inner.get(org)
 
     async def by_slug(self, slug: str) -> Organization | None:
         if self._changes.touches(ORGANIZATIONS):
             return await self._inner.by_slug(slug)
-        return next((_own_copy(o) for o in await self._kept() if o.slug == slug), None)
+        found = next((o for o in await self._kept() if o.slug == slug), None)
+        return _own_copy(found) if found else await self._inner.by_slug(slug)
 
     async def add(self, organization: Organization) -> None:
         await self._inner.add(organization)
