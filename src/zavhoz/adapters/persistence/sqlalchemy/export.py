@@ -14,6 +14,7 @@ from zavhoz.adapters.persistence.sqlalchemy.tables import history, requests, use
 from zavhoz.application.export import ALL_STATUSES, ExportQuery, ExportRow, ExportSource
 from zavhoz.domain.catalog import Category, Priority, Status
 from zavhoz.domain.events import EventKind
+from zavhoz.domain.ids import RequestId
 
 _CATEGORIES = {c.value: c for c in Category}
 _PRIORITIES = {p.value: p for p in Priority}
@@ -39,7 +40,6 @@ _c = requests.c
 
 _COLUMNS = (
     _c.id,
-    _c.number,
     _c.created_at,
     _c.author_id,
     _author.c.name,
@@ -123,7 +123,6 @@ class SqlExportSource(ExportSource):
 
 def _row(row: Any) -> ExportRow:
     (
-        _,
         number,
         created_at,
         author_id,
@@ -144,7 +143,7 @@ def _row(row: Any) -> ExportRow:
         reason,
     ) = row
     return ExportRow(
-        number=number,
+        number=RequestId(number),
         created_at=created_at,
         author=author_name or str(author_id),
         location=location,
