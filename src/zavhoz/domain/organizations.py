@@ -186,4 +186,6 @@ class Invite:
         if not self.usable(now):
             raise NotPermitted("join", "invite_expired" if not self.revoked else "invite_revoked")
         state = UserState.PENDING if approval else UserState.ACTIVE
-        return Membership(person=person, organization=self.organization, role=self.role, state=state)
+        return Membership(
+            person=person, organization=self.organization, role=self.role, state=state
+        )
