@@ -57,7 +57,7 @@ async def test_a_committed_change_is_seen_at_once(factory: UnitOfWorkFactory) ->
         await uow.commit()
     assert (await person(factory)).role is Role.ADMIN
     async with factory(read_only=True) as uow:
-        assert [u.id for u in await uow.users.with_role([Role.ADMIN])] == [1]
+        assert [u.id for u in await uow.users.with_role([Role.ADMIN], [FIRST_ORG])] == [1]
 
 
 async def test_a_change_not_committed_leaves_the_memo_as_it_was(
@@ -77,7 +77,7 @@ async def test_people_by_role_are_remembered_until_a_promotion(
 ) -> None:
     async def executors() -> list[int]:
         async with factory(read_only=True) as uow:
-            return [u.id for u in await uow.users.with_role([Role.EXECUTOR])]
+            return [u.id for u in await uow.users.with_role([Role.EXECUTOR], [FIRST_ORG])]
 
     assert await executors() == [2]
     assert await sent_during(engine, executors) == []

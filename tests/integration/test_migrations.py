@@ -1,6 +1,8 @@
 """Alembic owns the schema: the migrations go up and down and match the table metadata."""
 
 import asyncio
+import logging
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,10 +13,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, inspect, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from tests.integration.conftest import POSTGRES_URL, SQL_BACKENDS, reset_postgres, sqlite_url
-from zavhoz.adapters.persistence.sqlalchemy import create_engine, migrations
+from tests.integration.test_persistence_contract import draft, store
+from zavhoz.adapters.persistence.sqlalchemy import create_engine, migrations, sql_uow_factory
 from zavhoz.adapters.persistence.sqlalchemy.tables import metadata
+from zavhoz.domain.ids import UserId
+from zavhoz.domain.users import Role
 from zavhoz.main.cli import main
 
 
@@ -82,6 +88,30 @@ async def test_the_application_upgrades_on_its_own_connection(tmp_path: Path) ->
     await engine.dispose()
 
 
+async def test_foreign_keys_hold_again_once_the_application_has_upgraded(tmp_path: Path) -> None:
+    """SQLite's migrations switch them off for themselves; the pooled connection gets them back."""
+    engine = create_engine(sqlite_url(tmp_path))
+    await migrations.upgrade_engine(engine)
+    async with engine.connect() as connection:
+        with pytest.raises(IntegrityError):
+            await connection.execute(
+                text("INSERT INTO memberships VALUES (404, 1, 'staff', 'active')")
+            )
+    await engine.dispose()
+
+
+@pytest.fixture
+def quiet_libraries() -> Iterator[None]:
+    """Library logs at warning, as in a fresh process: a test that ran the bot before set
+    them to info, and Alembic's info lines would go to stderr with the error."""
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.WARNING)
+    yield
+    root.setLevel(level)
+
+
+@pytest.mark.usefixtures("quiet_libraries")
 @pytest.mark.parametrize(
     ("argv", "code", "says"),
     [
@@ -199,6 +229,11 @@ def _fill(connection: Connection) -> None:
     tables = _reflected(connection)
     for name, rows in _rows_at_0003().items():
         connection.execute(tables.tables[name].insert(), rows)
+    if connection.dialect.name == "postgresql":  # as if the ids had come from the sequences
+        for name in ("requests", "history", "outbox"):
+            connection.execute(
+                text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), MAX(id)) FROM {name}")
+            )
     connection.commit()
 
 
@@ -275,3 +310,24 @@ def _add_second_organization(connection: Connection) -> int:
 def test_the_next_organization_after_the_migrated_one_is_the_second(url: str) -> None:
     migrations.upgrade(url)
     assert _inspect(url, _add_second_organization) == 2
+
+
+async def _submitted_after(url: str) -> tuple[int, int, Role]:
+    """A request filed once migrated, and its author as the repositories read them."""
+    engine = create_engine(url)
+    factory = sql_uow_factory(engine)
+    async with factory() as uow:
+        author = await uow.users.get(UserId(2))
+        assert author is not None
+        request = draft(author)
+        await store(uow, request)
+        await uow.commit()
+    await engine.dispose()
+    return request.id, request.number, author.role
+
+
+def test_after_0004_numbers_go_on_from_the_highest_id(url: str) -> None:
+    migrations.upgrade(url, "0003")
+    _inspect(url, _fill)
+    migrations.upgrade(url)
+    assert asyncio.run(_submitted_after(url)) == (8, 8, Role.EXECUTOR)

@@ -40,6 +40,21 @@ async def test_organizations_are_remembered_until_one_is_added(
     assert await slugs(factory) == ["school", "north"]
 
 
+async def test_an_organization_another_process_just_added_is_found_by_id_and_slug(
+    factory: UnitOfWorkFactory, engine: AsyncEngine
+) -> None:
+    assert await slugs(factory) == ["school"]
+    elsewhere = sql_uow_factory(engine, Memo())  # the command line, with a memo of its own
+    async with elsewhere() as uow:
+        await uow.organizations.add(Organization(slug="north", name="North"))
+        await uow.commit()
+    async with factory(read_only=True) as uow:
+        by_slug = await uow.organizations.by_slug("north")
+        assert by_slug is not None
+        assert await uow.organizations.get(by_slug.id) is not None
+        assert await uow.organizations.by_slug("south") is None
+
+
 async def test_a_remembered_organization_changed_by_its_reader_stays_as_stored(
     factory: UnitOfWorkFactory,
 ) -> None:
@@ -56,7 +71,7 @@ async def test_a_remembered_organization_changed_by_its_reader_stays_as_stored(
 
 async def admins(factory: UnitOfWorkFactory) -> list[UserId]:
     async with factory(read_only=True) as uow:
-        return [someone.id for someone in await uow.users.with_role([Role.ADMIN])]
+        return [someone.id for someone in await uow.users.with_role([Role.ADMIN], [FIRST_ORG])]
 
 
 async def test_a_membership_put_is_the_role_read_next(factory: UnitOfWorkFactory) -> None:

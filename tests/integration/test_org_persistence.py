@@ -1,6 +1,7 @@
 """The persistence contract of organizations, memberships, invites and per-organization numbers:
 memory, SQLite and PostgreSQL alike."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import attrs
@@ -150,7 +151,7 @@ async def test_a_role_change_saved_lands_in_the_membership_where_the_person_acts
         await uow.commit()
     async with uow_factory(read_only=True) as uow:
         membership = await uow.memberships.get(ANNA.id, FIRST_ORG)
-        executors = await uow.users.with_role([Role.EXECUTOR])
+        executors = await uow.users.with_role([Role.EXECUTOR], [FIRST_ORG])
         blocked = await uow.users.page_by_state(UserState.BLOCKED, PAGE)
     assert membership == Membership(
         person=ANNA.id, organization=FIRST_ORG, role=Role.EXECUTOR, state=UserState.BLOCKED
@@ -159,34 +160,50 @@ async def test_a_role_change_saved_lands_in_the_membership_where_the_person_acts
     assert [person.id for person in blocked.items] == [ANNA.id]
 
 
-async def test_a_person_switching_organization_reads_their_role_there(
+async def test_a_person_switching_organization_acts_with_their_role_there(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
+    """As the core switches: to the membership there, role and state with it."""
     north, _ = await two_schools(uow_factory)
     await seed_people(uow_factory, (ANNA,))
     async with uow_factory() as uow:
         await uow.memberships.put(Membership(person=ANNA.id, organization=north, role=Role.ADMIN))
         await uow.commit()
     async with uow_factory() as uow:
-        anna = await uow.users.get(ANNA.id)
+        anna, there = await uow.users.get(ANNA.id), await uow.memberships.get(ANNA.id, north)
         assert anna is not None
-        assert anna.role is Role.STAFF
-        anna.organization = north
+        assert there is not None
+        anna.organization, anna.role, anna.state = north, there.role, there.state
         await uow.users.save(anna)
         await uow.commit()
     async with uow_factory(read_only=True) as uow:
         switched = await uow.users.get(ANNA.id)
         left = await uow.memberships.get(ANNA.id, FIRST_ORG)
-        admins = await uow.users.with_role([Role.ADMIN])
+        admins = await uow.users.with_role([Role.ADMIN], [north])
     assert switched is not None
-    assert (switched.organization, switched.role, switched.state) == (
-        north,
-        Role.ADMIN,
-        UserState.ACTIVE,
-    )
-    assert left is not None
-    assert left.role is Role.STAFF
+    assert (switched.organization, switched.role) == (north, Role.ADMIN)
+    assert left == Membership(person=ANNA.id, organization=FIRST_ORG)
     assert [person.id for person in admins] == [ANNA.id]
+
+
+async def test_a_person_reads_the_role_of_their_membership_where_they_act(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """Their membership decides, not what was saved with them: a district admin who demotes
+    them there is obeyed at their next update."""
+    north, _ = await two_schools(uow_factory)
+    elsewhere = user(9, Role.EXECUTOR)
+    elsewhere.organization = north
+    await seed_people(uow_factory, (elsewhere,))
+    async with uow_factory() as uow:
+        await uow.memberships.put(
+            Membership(person=elsewhere.id, organization=north, state=UserState.BLOCKED)
+        )
+        await uow.commit()
+    async with uow_factory(read_only=True) as uow:
+        found = await uow.users.get(elsewhere.id)
+    assert found is not None
+    assert (found.organization, found.role, found.state) == (north, Role.STAFF, UserState.BLOCKED)
 
 
 async def test_a_person_added_elsewhere_is_a_member_there(uow_factory: UnitOfWorkFactory) -> None:
@@ -210,6 +227,35 @@ async def test_a_person_added_elsewhere_is_a_member_there(uow_factory: UnitOfWor
             person=UserId(7), organization=north, role=Role.EXECUTOR, state=UserState.PENDING
         )
     ]
+
+
+async def test_with_role_lists_each_person_once_by_their_memberships_in_those_organizations(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """Whatever organization they act in now: the crew of a district serves its schools."""
+    north, south = await two_schools(uow_factory)
+    crew, head, left = user(7, Role.EXECUTOR), user(8, Role.ADMIN), user(9, Role.EXECUTOR)
+    await seed_people(uow_factory, (crew, head, left, IVAN))
+    async with uow_factory() as uow:
+        for person, org, role, state in (
+            (crew, north, Role.EXECUTOR, UserState.ACTIVE),
+            (crew, south, Role.ADMIN, UserState.ACTIVE),
+            (head, south, Role.ADMIN, UserState.ACTIVE),
+            (left, north, Role.EXECUTOR, UserState.BLOCKED),
+        ):
+            await uow.memberships.put(
+                Membership(person=person.id, organization=org, role=role, state=state)
+            )
+        await uow.commit()
+    async with uow_factory(read_only=True) as uow:
+        at_north = await uow.users.with_role([Role.EXECUTOR, Role.ADMIN], [north])
+        at_both = await uow.users.with_role([Role.ADMIN], [north, south])
+        nowhere = await uow.users.with_role([Role.ADMIN], [])
+    assert [(p.id, p.organization, p.role) for p in at_north] == [
+        (crew.id, FIRST_ORG, Role.EXECUTOR)
+    ]
+    assert [p.id for p in at_both] == [crew.id, head.id]
+    assert nowhere == []
 
 
 # --- invites ----------------------------------------------------------------------------------
@@ -281,6 +327,62 @@ async def test_requests_are_numbered_per_organization_and_ids_stay_global(
     assert [r.id for r in requests] == sorted({r.id for r in requests})
 
 
+async def test_requests_filed_at_once_in_one_organization_get_distinct_numbers(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    await seed_people(uow_factory, (ANNA, IVAN))
+
+    async def file(author: User) -> int:
+        async with uow_factory() as uow:
+            request = await store(uow, draft(author))
+            await uow.commit()
+        return request.number
+
+    numbers = await asyncio.gather(*(file(author) for author in (ANNA, IVAN) * 4))
+    assert sorted(numbers) == list(range(1, 9))
+
+
+async def test_a_request_is_found_by_its_number_in_its_organization(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    north, south = await two_schools(uow_factory)
+    elsewhere = user(9)
+    elsewhere.organization = north
+    await seed_people(uow_factory, (ANNA, elsewhere))
+    async with uow_factory() as uow:
+        ours = await store(uow, draft(ANNA))
+        theirs = await store(uow, draft(elsewhere))
+        await uow.commit()
+    async with uow_factory(read_only=True) as uow:
+        first_here = await uow.queries.by_number(FIRST_ORG, 1)
+        first_there = await uow.queries.by_number(north, 1)
+        assert await uow.queries.by_number(south, 1) is None
+        assert await uow.queries.by_number(FIRST_ORG, 2) is None
+    assert first_here is not None
+    assert first_there is not None
+    assert (first_here.id, first_there.id) == (ours.id, theirs.id)
+
+
+async def test_the_digest_counts_the_organizations_asked_for(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    north, south = await two_schools(uow_factory)
+    elsewhere = user(9)
+    elsewhere.organization = north
+    await seed_people(uow_factory, (ANNA, elsewhere))
+    async with uow_factory() as uow:
+        for author in (ANNA, elsewhere, elsewhere):
+            await store(uow, draft(author))
+        await uow.commit()
+    since, until = MONDAY_NOON_MSK - timedelta(hours=1), MONDAY_NOON_MSK + timedelta(hours=1)
+    async with uow_factory(read_only=True) as uow:
+        counted = [
+            (await uow.queries.digest(since, until, until, frozenset(orgs))).new
+            for orgs in ({FIRST_ORG}, {north}, {north, south, FIRST_ORG}, set())
+        ]
+    assert counted == [1, 2, 3, 0]
+
+
 async def test_rooms_of_two_organizations_may_share_a_code(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
@@ -297,3 +399,24 @@ async def test_rooms_of_two_organizations_may_share_a_code(
     assert ours is not None
     assert (ours.name, ours.organization) == ("Каб. 305", FIRST_ORG)
     assert [(r.code, r.name, r.organization) for r in listed] == [("305", "Кабинет физики", north)]
+
+
+async def renamed(factory: UnitOfWorkFactory, org: OrgId, slug: str) -> None:
+    async with factory() as uow:
+        found = await uow.organizations.get(org)
+        assert found is not None
+        found.slug = slug
+        await uow.organizations.save(found)
+        await uow.commit()
+
+
+async def test_a_slug_taken_by_another_organization_cannot_be_saved(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    _, south = await two_schools(uow_factory)
+    with pytest.raises(AlreadyExists):
+        await renamed(uow_factory, south, "north")
+    async with uow_factory(read_only=True) as uow:
+        kept = await uow.organizations.get(south)
+    assert kept is not None
+    assert kept.slug == "south"

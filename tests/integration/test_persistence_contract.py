@@ -121,8 +121,8 @@ async def test_with_role_lists_active_people_of_those_roles(uow_factory: UnitOfW
     blocked_admin = user(6, Role.ADMIN, UserState.BLOCKED)
     await seed_people(uow_factory, (*PEOPLE, blocked_admin))
     async with uow_factory() as uow:
-        admins = await uow.users.with_role([Role.ADMIN])
-        workers = await uow.users.with_role([Role.EXECUTOR, Role.ADMIN])
+        admins = await uow.users.with_role([Role.ADMIN], [FIRST_ORG])
+        workers = await uow.users.with_role([Role.EXECUTOR, Role.ADMIN], [FIRST_ORG])
     assert [u.id for u in admins] == [5]
     assert [u.id for u in workers] == [3, 4, 5]
 
@@ -485,7 +485,8 @@ async def test_digest_counts(uow_factory: UnitOfWorkFactory) -> None:
     await change(uow_factory, second.id, lambda r: r.take(WORKER, monday))
     tuesday = datetime(2026, 1, 13, 5, 0, tzinfo=UTC)
     async with uow_factory() as uow:
-        counts = await uow.queries.digest(monday - timedelta(hours=12), tuesday, tuesday)
+        since, here = monday - timedelta(hours=12), frozenset({FIRST_ORG})
+        counts = await uow.queries.digest(since, tuesday, tuesday, here)
     assert (counts.new, counts.completed, counts.in_progress, counts.overdue) == (3, 1, 1, 1)
     assert third.respond_by < tuesday
 

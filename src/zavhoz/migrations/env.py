@@ -47,15 +47,20 @@ def run_on(connection: Connection) -> None:
 @contextmanager
 def _foreign_keys_off(connection: Connection) -> Iterator[None]:
     """SQLite rebuilds a table to change it, dropping the old one: with foreign keys enforced,
-    that drop would orphan the rows referring to it. The switch works between transactions only."""
-    sqlite = connection.dialect.name == "sqlite" and not connection.in_transaction()
-    if sqlite:
-        _pragma(connection, "foreign_keys=OFF")
+    that drop would orphan the rows referring to it. The switch works between transactions
+    only, so whatever is open is ended before the connection gets its foreign keys back."""
+    if connection.dialect.name != "sqlite" or connection.in_transaction():
+        yield
+        return
+    _pragma(connection, "foreign_keys=OFF")
     try:
         yield
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
     finally:
-        if sqlite:
-            _pragma(connection, "foreign_keys=ON")
+        _pragma(connection, "foreign_keys=ON")
 
 
 def _pragma(connection: Connection, setting: str) -> None:

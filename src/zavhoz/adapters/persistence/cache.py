@@ -137,12 +137,12 @@ class CachedUsers(UserRepository):
         await self._inner.save(user)
         self._changed(user)
 
-    async def with_role(self, roles: Iterable[Role]) -> list[User]:
-        wanted = frozenset(roles)
+    async def with_role(self, roles: Iterable[Role], organizations: Iterable[OrgId]) -> list[User]:
+        wanted, where = frozenset(roles), frozenset(organizations)
         if self._changes.any_in(USER):
-            return await self._inner.with_role(wanted)
-        found = await self._memo.through(ROLES, wanted, lambda: self._inner.with_role(wanted))
-        return [copy(user) for user in found]
+            return await self._inner.with_role(wanted, where)
+        load = lambda: self._inner.with_role(wanted, where)  # noqa: E731
+        return [copy(user) for user in await self._memo.through(ROLES, (wanted, where), load)]
 
     async def page_by_state(self, state: UserState | None, page: PageRequest) -> Page[User]:
         return await self._inner.page_by_state(state, page)
@@ -183,7 +183,8 @@ def _person_changed(changes: Changes, person: UserId) -> None:
 
 class CachedOrganizations(OrganizationRepository):
     """Every organization at once: reach and inheritance are decided on the whole tree, at
-    nearly every update, and organizations are added or changed rarely."""
+    nearly every update, and organizations are added or changed rarely. One looked up and
+    not remembered is asked of the database: the command line may have just added it."""
 
     def __init__(self, inner: OrganizationRepository, memo: Memo, changes: Changes) -> None:
         self._inner, self._memo, self._changes = inner, memo, changes
@@ -191,12 +192,14 @@ class CachedOrganizations(OrganizationRepository):
     async def get(self, org: OrgId) -> Organization | None:
         if self._changes.touches(ORGANIZATIONS):
             return await self._inner.get(org)
-        return next((_own_copy(o) for o in await self._kept() if o.id == org), None)
+        found = next((o for o in await self._kept() if o.id == org), None)
+        return _own_copy(found) if found else await self._inner.get(org)
 
     async def by_slug(self, slug: str) -> Organization | None:
         if self._changes.touches(ORGANIZATIONS):
             return await self._inner.by_slug(slug)
-        return next((_own_copy(o) for o in await self._kept() if o.slug == slug), None)
+        found = next((o for o in await self._kept() if o.slug == slug), None)
+        return _own_copy(found) if found else await self._inner.by_slug(slug)
 
     async def add(self, organization: Organization) -> None:
         await self._inner.add(organization)
@@ -304,5 +307,10 @@ class CachedQueries(RequestQueries):
     async def workload(self) -> dict[UserId, int]:
         return await self._inner.workload()
 
-    async def digest(self, since: datetime, until: datetime, now: datetime) -> DigestCounts:
-        return await self._inner.digest(since, until, now)
+    async def by_number(self, org: OrgId, number: int) -> Request | None:
+        return await self._inner.by_number(org, number)
+
+    async def digest(
+        self, since: datetime, until: datetime, now: datetime, organizations: frozenset[OrgId]
+    ) -> DigestCounts:
+        return await self._inner.digest(since, until, now, organizations)

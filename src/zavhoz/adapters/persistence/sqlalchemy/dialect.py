@@ -1,10 +1,10 @@
-"""The statements whose spelling differs between SQLite and PostgreSQL."""
+"""The two statements whose spelling differs between SQLite and PostgreSQL."""
 
 from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, Table
+from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 
 from zavhoz.adapters.persistence.sqlalchemy.sessions import SqlSession
@@ -31,20 +31,4 @@ def _ignoring(dialect: str, table: Table, keys: tuple[str, ...]) -> Any:
 def upsert(session: SqlSession, table: Table, row: Mapping[str, Any], keys: Sequence[str]) -> Any:
     statement = _insert(_dialect(session), table).values(dict(row))
     changes = {name: statement.excluded[name] for name in row if name not in keys}
-    return statement.on_conflict_do_update(index_elements=list(keys), set_=changes)
-
-
-def upsert_selected(
-    session: SqlSession, table: Table, selected: Select[Any], keys: Sequence[str]
-) -> Any:
-    """INSERT of the row ``selected`` finds (if any), updating one whose ``keys`` exist
-    (built once per table, selection and keys)."""
-    return _upserting(_dialect(session), table, selected, tuple(keys))
-
-
-@cache
-def _upserting(dialect: str, table: Table, selected: Select[Any], keys: tuple[str, ...]) -> Any:
-    names = [column.name for column in selected.selected_columns]
-    statement = _insert(dialect, table).from_select(names, selected)
-    changes = {name: statement.excluded[name] for name in names if name not in keys}
     return statement.on_conflict_do_update(index_elements=list(keys), set_=changes)

@@ -2,16 +2,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, cast, exists, func, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from zavhoz.adapters.persistence.sqlalchemy import mappers, tables
 from zavhoz.adapters.persistence.sqlalchemy.deliveries import undelivered
-from zavhoz.adapters.persistence.sqlalchemy.dialect import (
-    insert_ignoring,
-    upsert,
-    upsert_selected,
-)
+from zavhoz.adapters.persistence.sqlalchemy.dialect import insert_ignoring, upsert
 from zavhoz.adapters.persistence.sqlalchemy.sessions import SqlSession
 from zavhoz.application.messages import OutboxMessage
 from zavhoz.application.paging import Page, PageRequest
@@ -72,26 +68,12 @@ _PEOPLE = select(tables.users, _HERE.c.role, _HERE.c.state).select_from(
     )
 )
 
-_STAYING = select(
-    *(
-        cast(bindparam(column.name), column.type).label(column.name)
-        for column in tables.memberships.c
-    )
-).where(
-    exists().where(
-        tables.users.c.id == bindparam("person_id"),
-        tables.users.c.organization_id == bindparam("organization_id"),
-    )
-)
-"""The membership row of a person who still acts in that organization: a person switching
-to another one keeps their membership there as it is (their role is read from it)."""
-
 
 class SqlUserRepository(_Sql, UserRepository):
     """A person's row, and their role and state in their membership where they act now.
 
-    ``save`` writes the role and state into that membership unless the person has just
-    switched organization: then they read the role of their membership in the new one.
+    ``add`` and ``save`` write both, as the memory adapter does: whoever moves a person to
+    another organization gives them their role and state there first.
     """
 
     async def get(self, user_id: UserId) -> User | None:
@@ -103,21 +85,19 @@ class SqlUserRepository(_Sql, UserRepository):
         await SqlMembershipRepository(self._session).put(mappers.user_membership(user))
 
     async def save(self, user: User) -> None:
-        """The membership first, while the row still says where the person was."""
-        membership = mappers.membership_to_row(mappers.user_membership(user))
-        keys = ["person_id", "organization_id"]
-        statement = upsert_selected(self._session, tables.memberships, _STAYING, keys)
-        await self._session.execute(statement, membership)
         values = mappers.user_to_row(user)
-        changed = update(tables.users).where(tables.users.c.id == user.id).values(values)
-        await self._session.execute(changed)
+        statement = update(tables.users).where(tables.users.c.id == user.id).values(values)
+        await self._session.execute(statement)
+        await SqlMembershipRepository(self._session).put(mappers.user_membership(user))
 
-    async def with_role(self, roles: Iterable[Role]) -> list[User]:
-        query = (
-            _PEOPLE.where(_HERE.c.role.in_([r.value for r in roles]))
-            .where(_HERE.c.state == UserState.ACTIVE.value)
-            .order_by(tables.users.c.id)
+    async def with_role(self, roles: Iterable[Role], organizations: Iterable[OrgId]) -> list[User]:
+        m = tables.memberships.c
+        holding = select(m.person_id).where(
+            m.organization_id.in_(sorted(set(organizations))),
+            m.state == UserState.ACTIVE.value,
+            m.role.in_(sorted(r.value for r in roles)),
         )
+        query = _PEOPLE.where(tables.users.c.id.in_(holding)).order_by(tables.users.c.id)
         return [mappers.user_from_row(r) for r in (await self._session.execute(query)).mappings()]
 
     async def page_by_state(self, state: UserState | None, page: PageRequest) -> Page[User]:
