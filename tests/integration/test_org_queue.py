@@ -2,8 +2,6 @@
 
 from typing import Any
 
-import pytest
-
 from tests.integration.test_org_persistence import two_schools
 from tests.integration.test_persistence_contract import draft, seed_people, store
 from tests.unit.builders import MONDAY_NOON_MSK, user
@@ -11,11 +9,6 @@ from zavhoz.application.filters import QueueFilter
 from zavhoz.application.paging import PageRequest
 from zavhoz.application.ports import UnitOfWorkFactory
 from zavhoz.domain.ids import FIRST_ORG, OrgId
-
-pytestmark = pytest.mark.skipif(
-    not hasattr(QueueFilter(), "organizations"),
-    reason="QueueFilter.organizations comes with the core's side of issue 14",
-)
 
 
 async def queue(factory: UnitOfWorkFactory, *orgs: OrgId, every: bool = False) -> Any:

@@ -58,15 +58,10 @@ def _queue_conditions(query: QueueFilter) -> list[ColumnElement[bool]]:
 
 
 def _of_organizations(query: QueueFilter) -> list[ColumnElement[bool]]:
-    """Only the organizations the core set from the viewer's reach (none set: every one).
-
-    Read with ``getattr`` until ``QueueFilter.organizations`` (the core's side of issue 14)
-    reaches this branch; then it is ``query.organizations``.
-    """
-    allowed: frozenset[int] | None = getattr(query, "organizations", None)
-    if allowed is None:
+    """Only the organizations the core set from the viewer's reach (none set: every one)."""
+    if query.organizations is None:
         return []
-    return [requests.c.organization_id.in_(sorted(allowed))]
+    return [requests.c.organization_id.in_(sorted(query.organizations))]
 
 
 def _nothing(columns: Any, prefix: str = "") -> list[Any]:
