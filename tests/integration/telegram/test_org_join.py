@@ -195,9 +195,7 @@ async def test_someone_blocked_where_they_are_is_still_turned_away(
     person = world.person(NEWCOMER, "Олег")
     await person.send("/start")
     pid = UserId(NEWCOMER)
-    db.memberships[pid, FIRST_ORG] = Membership(
-        person=pid, organization=FIRST_ORG, state=UserState.BLOCKED
-    )
+    db.users[pid].state = UserState.BLOCKED
 
     await person.send(f"/start join_{invite(db, clock)}")
 

@@ -36,7 +36,7 @@ from zavhoz.application.use_cases.create_request import CreateRequestCommand
 from zavhoz.application.use_cases.scan_sla import ScanSla
 from zavhoz.application.use_cases.take_request import TakeRequestCommand
 from zavhoz.domain.catalog import Category
-from zavhoz.domain.ids import RequestId, RoomCode, UserId
+from zavhoz.domain.ids import FIRST_ORG, RequestId, RoomCode, UserId
 from zavhoz.domain.request import Request
 from zavhoz.domain.rooms import Room
 from zavhoz.domain.users import User
@@ -250,7 +250,7 @@ async def test_a_draft_sent_before_numbers_were_kept_is_named_by_its_id(
 async def test_a_rooms_hint_names_its_requests_by_number(
     team: dict[int, Person], db: MemoryDatabase, services: Services, numbered_seventh: None
 ) -> None:
-    db.rooms[RoomCode("gym")] = Room.create("gym", "Спортзал")
+    db.rooms[FIRST_ORG, RoomCode("gym")] = Room.create("gym", "Спортзал")
     command = CreateRequestCommand(
         author_id=UserId(IVAN),
         location="Спортзал",

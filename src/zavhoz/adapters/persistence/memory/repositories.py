@@ -78,10 +78,10 @@ class MemoryMembershipRepository(_Staged, MembershipRepository):
 
 
 def _memberships(db: MemoryDatabase, stage: Stage) -> dict[tuple[UserId, OrgId], Membership]:
-    """Stored memberships; a person put straight into ``db.users`` (a test's fixture) is a
-    member of their organization with the role and state they were given."""
+    """Stored memberships. A person's own row and their membership where they act are kept
+    equal by this adapter; the row wins, so a test may set a role on ``db.users`` directly."""
     implied = {(u.id, u.organization): _membership(u) for u in db.users.values()}
-    return implied | db.memberships | stage.memberships
+    return db.memberships | implied | stage.memberships
 
 
 def _membership(user: User) -> Membership:
