@@ -120,14 +120,29 @@ class Changes:
 class CachedUsers(UserRepository):
     """People by id and by role; copies are handed out, so a change never reaches the memo."""
 
-    def __init__(self, inner: UserRepository, memo: Memo, changes: Changes) -> None:
+    def __init__(
+        self,
+        inner: UserRepository,
+        memo: Memo,
+        changes: Changes,
+        memberships: MembershipRepository,
+    ) -> None:
         self._inner, self._memo, self._changes = inner, memo, changes
+        self._memberships = memberships
 
     async def get(self, user_id: UserId) -> User | None:
         if self._changes.touches(USER, user_id):
             return await self._inner.get(user_id)
         found = await self._memo.through(USER, user_id, lambda: self._inner.get(user_id))
-        return copy(found) if found is not None else None
+        return None if found is None else await self._as_member(found)
+
+    async def _as_member(self, user: User) -> User:
+        """Role and state from the remembered memberships, which reach is decided on: remembered
+        apart, a change made elsewhere would reach the two at different moments."""
+        where = await self._memberships.get(user.id, user.organization)
+        if where is None:
+            return copy(user)
+        return attrs.evolve(user, role=where.role, state=where.state)
 
     async def add(self, user: User) -> None:
         await self._inner.add(user)

@@ -50,7 +50,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.organizations = CachedOrganizations(SqlOrganizationRepository(session), memo, changes)
         self.memberships = CachedMemberships(SqlMembershipRepository(session), memo, changes)
         self.invites = SqlInviteRepository(session)
-        self.users = CachedUsers(SqlUserRepository(session), memo, changes)
+        self.users = CachedUsers(SqlUserRepository(session), memo, changes, self.memberships)
         self.requests = CachedRequests(SqlRequestRepository(session), changes)
         self.history = SqlHistoryRepository(session)
         self.rooms = CachedRooms(SqlRoomRepository(session), memo, changes)
