@@ -9,7 +9,6 @@ from zavhoz.application.ports import UnitOfWork
 from zavhoz.application.settings import WorkflowSettings
 from zavhoz.domain.errors import ValidationFailed
 from zavhoz.domain.ids import OrgId
-from zavhoz.domain.organizations import OrgTree
 
 ORG_KEYS = (
     "timezone",
@@ -54,9 +53,14 @@ class OrgSettings(Protocol):
 
 async def inherited_settings(uow: UnitOfWork, org: OrgId) -> dict[str, str]:
     """What ``org`` sets itself or inherits from the organizations above it."""
-    everyone = await uow.organizations.all()
-    own = {each.id: each.settings for each in everyone}
-    return OrgTree.of(everyone).inherited(org, own)
+    tree = await uow.organizations.tree()
+    own = {step: await _own_settings(uow, step) for step in tree.chain(org)}
+    return tree.inherited(org, own)
+
+
+async def _own_settings(uow: UnitOfWork, org: OrgId) -> dict[str, str]:
+    found = await uow.organizations.get(org)
+    return found.settings if found is not None else {}
 
 
 def refuse_unknown(keys: tuple[str, ...], given: Mapping[str, object]) -> None:

@@ -14,7 +14,7 @@ from zavhoz.application.paging import Page, PageRequest
 from zavhoz.domain.catalog import Status
 from zavhoz.domain.events import HistoryEvent
 from zavhoz.domain.ids import OrgId, RequestId, RoomCode, UserId
-from zavhoz.domain.organizations import Invite, Membership, Organization
+from zavhoz.domain.organizations import Invite, Membership, Organization, OrgTree
 from zavhoz.domain.request import Request
 from zavhoz.domain.rooms import Room
 from zavhoz.domain.users import Role, User, UserState
@@ -57,7 +57,10 @@ class OrganizationRepository(Protocol):
     async def save(self, organization: Organization) -> None: ...
 
     async def all(self) -> list[Organization]:
-        """Every organization, by id: the tree that reach and inheritance are decided on."""
+        """Every organization, by id."""
+
+    async def tree(self) -> OrgTree:
+        """Every organization's parent: what reach and inheritance are decided on."""
 
 
 class MembershipRepository(Protocol):

@@ -8,7 +8,7 @@ from zavhoz.domain.users import Role
 
 
 async def tree_of(uow: UnitOfWork) -> OrgTree:
-    return OrgTree.of(await uow.organizations.all())
+    return await uow.organizations.tree()
 
 
 async def reach_of(uow: UnitOfWork, person: UserId) -> Reach:

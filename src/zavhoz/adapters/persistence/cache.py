@@ -28,7 +28,7 @@ from zavhoz.application.ports import (
 from zavhoz.domain.catalog import Status
 from zavhoz.domain.events import HistoryEvent
 from zavhoz.domain.ids import OrgId, RequestId, RoomCode, UserId
-from zavhoz.domain.organizations import Membership, Organization
+from zavhoz.domain.organizations import Membership, Organization, OrgTree
 from zavhoz.domain.request import Request
 from zavhoz.domain.rooms import Room
 from zavhoz.domain.users import Role, User, UserState
@@ -207,13 +207,13 @@ class CachedOrganizations(OrganizationRepository):
     async def get(self, org: OrgId) -> Organization | None:
         if self._changes.touches(ORGANIZATIONS):
             return await self._inner.get(org)
-        found = next((o for o in await self._kept() if o.id == org), None)
+        found = (await self._kept()).by_id.get(org)
         return _own_copy(found) if found else await self._inner.get(org)
 
     async def by_slug(self, slug: str) -> Organization | None:
         if self._changes.touches(ORGANIZATIONS):
             return await self._inner.by_slug(slug)
-        found = next((o for o in await self._kept() if o.slug == slug), None)
+        found = next((o for o in (await self._kept()).by_id.values() if o.slug == slug), None)
         return _own_copy(found) if found else await self._inner.by_slug(slug)
 
     async def add(self, organization: Organization) -> None:
@@ -227,10 +227,27 @@ class CachedOrganizations(OrganizationRepository):
     async def all(self) -> list[Organization]:
         if self._changes.touches(ORGANIZATIONS):
             return await self._inner.all()
-        return [_own_copy(o) for o in await self._kept()]
+        return [_own_copy(o) for o in (await self._kept()).by_id.values()]
 
-    async def _kept(self) -> list[Organization]:
-        return await self._memo.through(ORGANIZATIONS, EVERY, self._inner.all)
+    async def tree(self) -> OrgTree:
+        if self._changes.touches(ORGANIZATIONS):
+            return await self._inner.tree()
+        return (await self._kept()).tree
+
+    async def _kept(self) -> "_Organizations":
+        return await self._memo.through(ORGANIZATIONS, EVERY, self._load)
+
+    async def _load(self) -> "_Organizations":
+        everyone = await self._inner.all()
+        return _Organizations({o.id: o for o in everyone}, OrgTree.of(everyone))
+
+
+@attrs.frozen
+class _Organizations:
+    """Kept at once, built once: 10 000 organizations are looked up and walked at every update."""
+
+    by_id: dict[OrgId, Organization]
+    tree: OrgTree
 
 
 def _own_copy(organization: Organization) -> Organization:

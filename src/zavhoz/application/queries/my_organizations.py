@@ -16,5 +16,6 @@ class GetMyOrganizations(Service):
             active = {m.organization: m for m in mine if m.state is UserState.ACTIVE}
             if not active:
                 return []
-            found = [(o, active[o.id]) for o in await uow.organizations.all() if o.id in active]
-        return sorted(found, key=lambda pair: (pair[0].name.casefold(), pair[0].id))
+            found = [(await uow.organizations.get(org), m) for org, m in active.items()]
+        pairs = [(org, m) for org, m in found if org is not None]
+        return sorted(pairs, key=lambda pair: (pair[0].name.casefold(), pair[0].id))

@@ -22,7 +22,7 @@ from zavhoz.application.ports import (
 from zavhoz.domain.errors import AlreadyExists
 from zavhoz.domain.events import HistoryEvent
 from zavhoz.domain.ids import OrgId, RequestId, RoomCode, UserId
-from zavhoz.domain.organizations import Invite, Membership, Organization
+from zavhoz.domain.organizations import Invite, Membership, Organization, OrgTree
 from zavhoz.domain.request import Request
 from zavhoz.domain.rooms import Room
 from zavhoz.domain.users import Role, User, UserState
@@ -54,6 +54,9 @@ class MemoryOrganizationRepository(_Staged, OrganizationRepository):
     async def all(self) -> list[Organization]:
         merged = self._merged()
         return [deepcopy(merged[org]) for org in sorted(merged)]
+
+    async def tree(self) -> OrgTree:
+        return OrgTree.of(self._merged().values())
 
     def _merged(self) -> dict[OrgId, Organization]:
         return self._db.organizations | self._stage.organizations

@@ -24,7 +24,7 @@ from zavhoz.application.ports import (
 from zavhoz.domain.errors import AlreadyExists, ConcurrentUpdate
 from zavhoz.domain.events import HistoryEvent
 from zavhoz.domain.ids import OrgId, RequestId, RoomCode, UserId
-from zavhoz.domain.organizations import Invite, Membership, Organization
+from zavhoz.domain.organizations import Invite, Membership, Organization, OrgTree
 from zavhoz.domain.request import Request
 from zavhoz.domain.rooms import Room
 from zavhoz.domain.users import Role, User, UserState
@@ -247,6 +247,11 @@ class SqlOrganizationRepository(_Sql, OrganizationRepository):
         query = select(tables.organizations).order_by(tables.organizations.c.id)
         rows = (await self._session.execute(query)).mappings()
         return [mappers.organization_from_row(r) for r in rows]
+
+    async def tree(self) -> OrgTree:
+        organizations = tables.organizations
+        found = await self._session.execute(select(organizations.c.id, organizations.c.parent_id))
+        return OrgTree({OrgId(row.id): row.parent_id for row in found})
 
     async def _one(self, where: Any) -> Organization | None:
         query = select(tables.organizations).where(where)
