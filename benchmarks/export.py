@@ -40,7 +40,8 @@ from zavhoz.application.queries.export_requests import CHUNK, ExportRequests
 from zavhoz.application.settings import WorkflowSettings
 from zavhoz.domain.calendar import WorkingCalendar
 from zavhoz.domain.catalog import Category, Priority, Status
-from zavhoz.domain.ids import UserId
+from zavhoz.domain.ids import FIRST_ORG, UserId
+from zavhoz.domain.organizations import first_organization
 from zavhoz.domain.request import Request
 from zavhoz.domain.users import Role, User
 
@@ -117,6 +118,7 @@ def request_row(number: int, n: int, rng: random.Random, proto: dict[str, Any]) 
     location = f"Каб. {rng.randint(100, 450)}; корпус {rng.choice('АБВ')}"
     return row | {
         "id": number,
+        "number": number,
         "author_id": 1000 + rng.randrange(AUTHORS),
         "location": location,
         "location_key": location.casefold(),
@@ -150,6 +152,8 @@ async def seed(url: str, n: int) -> None:
     engine = engine_for(url)
     async with engine.begin() as connection:
         await connection.run_sync(tables.metadata.create_all)
+        first = mappers.organization_to_row(first_organization())
+        await connection.execute(insert(tables.organizations), [first | {"id": FIRST_ORG}])
         await connection.execute(insert(tables.users), people())
     rng, protos = random.Random(142), prototypes()
     for first in range(1, n + 1, BATCH):

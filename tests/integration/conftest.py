@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from zavhoz.adapters.persistence.memory import MemoryDatabase, memory_uow_factory
 from zavhoz.adapters.persistence.sqlalchemy import create_engine, sql_uow_factory
-from zavhoz.adapters.persistence.sqlalchemy.tables import metadata
+from zavhoz.adapters.persistence.sqlalchemy.migrations import upgrade_engine
 from zavhoz.application.ports import UnitOfWorkFactory
 
 POSTGRES_URL = os.environ.get("ZAVHOZ_TEST_POSTGRES_URL")
@@ -42,8 +42,7 @@ async def fresh_engine(backend: str, folder: Path) -> AsyncEngine:
         await reset_postgres(engine)
     else:
         engine = create_engine(sqlite_url(folder))
-    async with engine.begin() as connection:
-        await connection.run_sync(metadata.create_all)
+    await upgrade_engine(engine)  # as a deployment makes it, with its first organization
     return engine
 
 

@@ -34,7 +34,8 @@ class OutboxFailingUnitOfWork:
         entered = await self._inner.__aenter__()
         self.users, self.requests, self.history = entered.users, entered.requests, entered.history
         self.rooms, self.queries, self.outbox = entered.rooms, entered.queries, BrokenOutbox()
-        self.deliveries = entered.deliveries
+        self.deliveries, self.organizations = entered.deliveries, entered.organizations
+        self.memberships, self.invites = entered.memberships, entered.invites
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:

@@ -11,8 +11,9 @@ from tests.unit.builders import user
 from zavhoz.adapters.persistence.cache import Memo
 from zavhoz.adapters.persistence.sqlalchemy import sql_uow_factory
 from zavhoz.adapters.persistence.sqlalchemy.counting import StatementCounter
+from zavhoz.adapters.persistence.sqlalchemy.tables import memberships
 from zavhoz.application.ports import UnitOfWorkFactory
-from zavhoz.domain.ids import RoomCode, UserId
+from zavhoz.domain.ids import FIRST_ORG, RoomCode, UserId
 from zavhoz.domain.rooms import Room
 from zavhoz.domain.users import Role
 
@@ -39,11 +40,37 @@ async def person(factory: UnitOfWorkFactory, user_id: int = 1) -> Any:
         return await uow.users.get(UserId(user_id))
 
 
-async def test_a_person_read_twice_costs_one_statement(
+async def test_a_person_read_twice_costs_their_row_and_memberships_once(
     factory: UnitOfWorkFactory, engine: AsyncEngine
 ) -> None:
-    assert await sent_during(engine, lambda: person(factory)) == ["SELECT"]
+    assert await sent_during(engine, lambda: person(factory)) == ["SELECT", "SELECT"]
     assert await sent_during(engine, lambda: person(factory)) == []
+
+
+async def test_a_role_changed_elsewhere_never_disagrees_with_the_persons_reach(
+    engine: AsyncEngine,
+) -> None:
+    """The command line promotes in another process. The person's row and memberships are
+    remembered apart, from different moments: their role must follow the memberships, which
+    reach is decided on, not a row reloaded earlier than them."""
+    now = [0.0]
+    factory = sql_uow_factory(engine, Memo(ttl=60, clock=lambda: now[0]))
+    await seed_people(factory, (ANNA,))
+    async with factory(read_only=True) as uow:
+        await uow.users.get(UserId(1))
+    now[0] = 30.0
+    async with factory(read_only=True) as uow:
+        await uow.memberships.of_person(UserId(1))
+    async with engine.begin() as connection:
+        await connection.execute(
+            memberships.update().where(memberships.c.person_id == 1).values(role="admin")
+        )
+    now[0] = 61.0  # the row is read again: so must the memberships be
+    async with factory(read_only=True) as uow:
+        anna = await uow.users.get(UserId(1))
+        reach = await uow.memberships.of_person(UserId(1))
+    assert anna is not None
+    assert anna.role is reach[0].role is Role.ADMIN
 
 
 async def test_a_committed_change_is_seen_at_once(factory: UnitOfWorkFactory) -> None:
@@ -57,7 +84,7 @@ async def test_a_committed_change_is_seen_at_once(factory: UnitOfWorkFactory) ->
         await uow.commit()
     assert (await person(factory)).role is Role.ADMIN
     async with factory(read_only=True) as uow:
-        assert [u.id for u in await uow.users.with_role([Role.ADMIN])] == [1]
+        assert [u.id for u in await uow.users.with_role([Role.ADMIN], [FIRST_ORG])] == [1]
 
 
 async def test_a_change_not_committed_leaves_the_memo_as_it_was(
@@ -77,7 +104,7 @@ async def test_people_by_role_are_remembered_until_a_promotion(
 ) -> None:
     async def executors() -> list[int]:
         async with factory(read_only=True) as uow:
-            return [u.id for u in await uow.users.with_role([Role.EXECUTOR])]
+            return [u.id for u in await uow.users.with_role([Role.EXECUTOR], [FIRST_ORG])]
 
     assert await executors() == [2]
     assert await sent_during(engine, executors) == []
@@ -92,7 +119,7 @@ async def test_rooms_are_remembered_until_one_changes(
 ) -> None:
     async def room(code: str) -> Room | None:
         async with factory(read_only=True) as uow:
-            return await uow.rooms.get(RoomCode(code))
+            return await uow.rooms.get(FIRST_ORG, RoomCode(code))
 
     assert await room("305") is None
     assert await sent_during(engine, lambda: room("305")) == []
@@ -148,4 +175,4 @@ async def test_what_another_process_changed_is_seen_after_the_ttl() -> None:
 
 async def test_reads_begin_no_transaction(factory: UnitOfWorkFactory, engine: AsyncEngine) -> None:
     sent = await sent_during(engine, lambda: person(factory, 2))
-    assert sent == ["SELECT"], "no BEGIN: a read never takes SQLite's write lock"
+    assert sent == ["SELECT", "SELECT"], "no BEGIN: a read never takes SQLite's write lock"

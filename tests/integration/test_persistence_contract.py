@@ -17,7 +17,7 @@ from zavhoz.application.use_cases.take_request import TakeRequest, TakeRequestCo
 from zavhoz.domain.catalog import ACTIVE_STATUSES, Category, Priority, Status
 from zavhoz.domain.errors import AlreadyTaken, ConcurrentUpdate
 from zavhoz.domain.events import EventKind
-from zavhoz.domain.ids import RequestId, RoomCode, UserId
+from zavhoz.domain.ids import FIRST_ORG, RequestId, RoomCode, UserId
 from zavhoz.domain.request import Request
 from zavhoz.domain.rooms import Room
 from zavhoz.domain.users import Role, User, UserState
@@ -121,8 +121,8 @@ async def test_with_role_lists_active_people_of_those_roles(uow_factory: UnitOfW
     blocked_admin = user(6, Role.ADMIN, UserState.BLOCKED)
     await seed_people(uow_factory, (*PEOPLE, blocked_admin))
     async with uow_factory() as uow:
-        admins = await uow.users.with_role([Role.ADMIN])
-        workers = await uow.users.with_role([Role.EXECUTOR, Role.ADMIN])
+        admins = await uow.users.with_role([Role.ADMIN], [FIRST_ORG])
+        workers = await uow.users.with_role([Role.EXECUTOR, Role.ADMIN], [FIRST_ORG])
     assert [u.id for u in admins] == [5]
     assert [u.id for u in workers] == [3, 4, 5]
 
@@ -289,8 +289,8 @@ async def test_rooms_upsert_and_list(uow_factory: UnitOfWorkFactory) -> None:
         await uow.rooms.upsert(Room.create("305", "Кабинет физики", "Главный", "3"))
         await uow.commit()
     async with uow_factory() as uow:
-        rooms = await uow.rooms.all()
-        assert await uow.rooms.get(RoomCode("none")) is None
+        rooms = await uow.rooms.all(FIRST_ORG)
+        assert await uow.rooms.get(FIRST_ORG, RoomCode("none")) is None
     assert [(r.code, r.name) for r in rooms] == [("305", "Кабинет физики"), ("gym", "Спортзал")]
 
 
@@ -330,7 +330,7 @@ async def test_nothing_is_kept_without_commit(uow_factory: UnitOfWorkFactory) ->
         assert await uow.requests.get(RequestId(1)) is None
         assert await uow.history.of(RequestId(1)) == []
         assert await uow.outbox.pending(10) == []
-        assert await uow.rooms.all() == []
+        assert await uow.rooms.all(FIRST_ORG) == []
 
 
 # --- queries ----------------------------------------------------------------------------------
@@ -485,7 +485,8 @@ async def test_digest_counts(uow_factory: UnitOfWorkFactory) -> None:
     await change(uow_factory, second.id, lambda r: r.take(WORKER, monday))
     tuesday = datetime(2026, 1, 13, 5, 0, tzinfo=UTC)
     async with uow_factory() as uow:
-        counts = await uow.queries.digest(monday - timedelta(hours=12), tuesday, tuesday)
+        since, here = monday - timedelta(hours=12), frozenset({FIRST_ORG})
+        counts = await uow.queries.digest(since, tuesday, tuesday, here)
     assert (counts.new, counts.completed, counts.in_progress, counts.overdue) == (3, 1, 1, 1)
     assert third.respond_by < tuesday
 

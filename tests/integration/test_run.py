@@ -251,7 +251,8 @@ async def test_polling_end_to_end_and_sigterm_lets_the_update_in_flight_finish(
     assert await schema_head(tmp_path) is not None, "the database was upgraded to head"
     engine = create_engine(sqlite_url(tmp_path))
     async with engine.connect() as connection:
-        rows = await connection.execute(text("SELECT id, role FROM users ORDER BY id"))
+        query = "SELECT person_id, role FROM memberships ORDER BY person_id"
+        rows = await connection.execute(text(query))
         assert [tuple(row) for row in rows] == [(101, "staff"), (ADMIN, "admin")]
     await engine.dispose()
 

@@ -86,7 +86,7 @@ def command_for(action: Action, actor: UserId, number: RequestId, arg: int) -> t
 MACHINE_ACTIONS = sorted(set(Action) - {Action.ADD_ATTACHMENT}, key=str)
 
 
-def _plausible(status: Status, index: int) -> Action:
+def plausible(status: Status, index: int) -> Action:
     choices = (
         sorted((a for (s, a) in TRANSITIONS if s is status and a in MACHINE_ACTIONS), key=str)
         or MACHINE_ACTIONS
@@ -142,7 +142,7 @@ class Workflow(RuleBasedStateMachine):
     def act(self, number: RequestId, wanted: Action | int, who: str | int, arg: int) -> None:
         """``wanted`` is an action, or an index into the actions the table allows right now."""
         before = self.db.requests[number]
-        action = wanted if isinstance(wanted, Action) else _plausible(before.status, wanted)
+        action = wanted if isinstance(wanted, Action) else plausible(before.status, wanted)
         actor = {"author": before.author, "assignee": before.assignee, "admin": 5}.get(who, who)
         if actor is None:
             return

@@ -6,7 +6,7 @@ from datetime import datetime
 import attrs
 
 from zavhoz.domain.catalog import ACTIVE_STATUSES, Category, Priority, Status
-from zavhoz.domain.ids import RequestId, UserId
+from zavhoz.domain.ids import OrgId, RequestId, UserId
 from zavhoz.domain.text import normalize
 
 _NUMBER = re.compile(r"[#№]?\s*(\d{1,18})")
@@ -22,6 +22,9 @@ class QueueFilter:
     """Only requests whose current deadline passed before this moment."""
     words: tuple[str, ...] = ()
     """Every word must occur, in any case, in the location, title or description."""
+    organizations: frozenset[OrgId] | None = None
+    """Only these organizations' requests. ``None`` is every one: for the process's own counts,
+    never a person's query (the core sets it from their reach)."""
 
 
 def parse_number(query: str) -> RequestId | None:

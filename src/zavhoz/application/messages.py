@@ -7,7 +7,7 @@ import attrs
 
 from zavhoz.domain.attachments import Attachment
 from zavhoz.domain.events import PayloadValue
-from zavhoz.domain.ids import RequestId, UserId
+from zavhoz.domain.ids import FIRST_ORG, OrgId, RequestId, UserId
 
 
 @attrs.frozen(kw_only=True)
@@ -21,3 +21,4 @@ class OutboxMessage:
     request_id: RequestId | None = None
     attachments: tuple[Attachment, ...] = ()
     created_at: datetime
+    organization: OrgId = FIRST_ORG

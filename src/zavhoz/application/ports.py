@@ -13,7 +13,8 @@ from zavhoz.application.messages import OutboxMessage
 from zavhoz.application.paging import Page, PageRequest
 from zavhoz.domain.catalog import Status
 from zavhoz.domain.events import HistoryEvent
-from zavhoz.domain.ids import RequestId, RoomCode, UserId
+from zavhoz.domain.ids import OrgId, RequestId, RoomCode, UserId
+from zavhoz.domain.organizations import Invite, Membership, Organization, OrgTree
 from zavhoz.domain.request import Request
 from zavhoz.domain.rooms import Room
 from zavhoz.domain.users import Role, User, UserState
@@ -38,17 +39,56 @@ class UserRepository(Protocol):
 
     async def save(self, user: User) -> None: ...
 
-    async def with_role(self, roles: Iterable[Role]) -> list[User]:
-        """Active users whose role is one of ``roles``."""
+    async def with_role(self, roles: Iterable[Role], organizations: Iterable[OrgId]) -> list[User]:
+        """People whose active membership in one of ``organizations`` has one of ``roles``
+        (each once, by id); pass ``OrgTree.chain(org)`` for everyone whose role reaches ``org``."""
 
     async def page_by_state(self, state: UserState | None, page: PageRequest) -> Page[User]: ...
+
+
+class OrganizationRepository(Protocol):
+    async def get(self, org: OrgId) -> Organization | None: ...
+
+    async def by_slug(self, slug: str) -> Organization | None: ...
+
+    async def add(self, organization: Organization) -> None:
+        """Store a new organization and give it its id; a taken slug raises ``AlreadyExists``."""
+
+    async def save(self, organization: Organization) -> None: ...
+
+    async def all(self) -> list[Organization]:
+        """Every organization, by id."""
+
+    async def tree(self) -> OrgTree:
+        """Every organization's parent: what reach and inheritance are decided on."""
+
+
+class MembershipRepository(Protocol):
+    async def get(self, person: UserId, org: OrgId) -> Membership | None: ...
+
+    async def of_person(self, person: UserId) -> list[Membership]:
+        """Every membership of ``person``, by organization."""
+
+    async def put(self, membership: Membership) -> None:
+        """Store the person's membership in its organization, replacing one there."""
+
+
+class InviteRepository(Protocol):
+    async def get(self, token: str) -> Invite | None: ...
+
+    async def add(self, invite: Invite) -> None: ...
+
+    async def save(self, invite: Invite) -> None: ...
+
+    async def of_organization(self, org: OrgId) -> list[Invite]:
+        """Newest first."""
 
 
 class RequestRepository(Protocol):
     async def get(self, request_id: RequestId) -> Request | None: ...
 
     async def add(self, request: Request) -> None:
-        """Store a new request and give it its number."""
+        """Store a new request, give it its id and its number within its organization."""
 
     async def save(self, request: Request) -> None:
         """Store changes; the commit fails with ``ConcurrentUpdate`` if someone saved first."""
@@ -67,11 +107,12 @@ class HistoryRepository(Protocol):
 
 
 class RoomRepository(Protocol):
-    async def get(self, code: RoomCode) -> Room | None: ...
+    async def get(self, org: OrgId, code: RoomCode) -> Room | None: ...
 
     async def upsert(self, room: Room) -> None: ...
 
-    async def all(self) -> list[Room]: ...
+    async def all(self, org: OrgId) -> list[Room]:
+        """The organization's rooms, by code."""
 
 
 class Outbox(Protocol):
@@ -106,6 +147,9 @@ class RequestQueries(Protocol):
     ) -> tuple[Request, list[HistoryEvent]] | None:
         """The request and its whole history (oldest first), read as one consistent answer."""
 
+    async def by_number(self, org: OrgId, number: int) -> Request | None:
+        """Request №``number`` of ``org``: the number people say there."""
+
     async def open_at(self, location: str, room_code: RoomCode | None) -> list[Request]:
         """Active requests at a place: of the room, or typed as the same place
         (``domain.rooms.place_key``: «Каб. 305», «кабинет 305» and «305» are one)."""
@@ -115,11 +159,17 @@ class RequestQueries(Protocol):
     async def workload(self) -> dict[UserId, int]:
         """How many requests each assignee has in progress or on hold."""
 
-    async def digest(self, since: datetime, until: datetime, now: datetime) -> DigestCounts:
-        """Created and completed in ``[since, until)``, overdue at ``now``, in progress now."""
+    async def digest(
+        self, since: datetime, until: datetime, now: datetime, organizations: frozenset[OrgId]
+    ) -> DigestCounts:
+        """Of ``organizations``' requests: created and completed in ``[since, until)``, overdue
+        at ``now``, in progress now."""
 
 
 class UnitOfWork(Protocol):
+    organizations: OrganizationRepository
+    memberships: MembershipRepository
+    invites: InviteRepository
     users: UserRepository
     requests: RequestRepository
     history: HistoryRepository

@@ -1,7 +1,8 @@
 """Storing what a change recorded: the request, its history and its outbox messages, together.
 
-A message carries what its push needs as it was at the time: the request's fields and the names of
-the people it speaks of (the writer of a comment, who took it, whose it is).
+A message carries what its push needs as it was at the time: the request's fields (its ``number``
+for people, its ``request_id`` for the buttons) and the names of the people it speaks of (the
+writer of a comment, who took it, whose it is).
 """
 
 from collections.abc import Iterable, Sequence
@@ -13,8 +14,9 @@ from zavhoz.application.messages import OutboxMessage
 from zavhoz.application.notifications import Audience, addressees, audience_of
 from zavhoz.application.ports import UnitOfWork
 from zavhoz.application.settings import WorkflowSettings
+from zavhoz.application.transaction import reaching
 from zavhoz.domain.events import EventKind, HistoryEvent, PayloadValue
-from zavhoz.domain.ids import RequestId, UserId
+from zavhoz.domain.ids import OrgId, RequestId, UserId
 from zavhoz.domain.request import Request
 from zavhoz.domain.users import Role, User
 
@@ -36,9 +38,10 @@ class _People:
     known: dict[UserId, User | None]
 
     @classmethod
-    async def load(cls, uow: UnitOfWork, settings: WorkflowSettings) -> "_People":
-        admins = await uow.users.with_role([Role.ADMIN])
-        executors = await uow.users.with_role([Role.EXECUTOR]) if settings.notify_executors else []
+    async def load(cls, uow: UnitOfWork, settings: WorkflowSettings, org: OrgId) -> "_People":
+        """Admins, and executors where they hear of new requests, whose role reaches ``org``."""
+        admins = await reaching(uow, org, Role.ADMIN)
+        executors = await reaching(uow, org, Role.EXECUTOR) if settings.notify_executors else []
         known: dict[UserId, User | None] = {u.id: u for u in (*admins, *executors)}
         return cls(uow, audience_of(admins, executors), known)
 
@@ -69,7 +72,7 @@ async def record_changes(
     events = request.pull_events()
     await (uow.requests.add(request) if new else uow.requests.save(request))
     await uow.history.append(request.id, events)
-    people = await _People.load(uow, settings)
+    people = await _People.load(uow, settings, request.organization)
     audience = people.audience
     if any(_is_public_comment(event) for event in events):
         audience = attrs.evolve(audience, talkers=await people.talkers(request))
@@ -112,6 +115,7 @@ async def _messages(
             params=params,
             dedupe_key=f"request:{request.id}:v{version}:{template}:{user_id}",
             request_id=request.id,
+            organization=request.organization,
             attachments=event.attachments,
             created_at=event.at,
         )
@@ -124,6 +128,7 @@ def request_params(request: Request) -> dict[str, PayloadValue]:
     due = request.due_at
     return {
         "request_id": request.id,
+        "number": request.number,
         "title": request.title,
         "location": request.location,
         "category": request.category.value,

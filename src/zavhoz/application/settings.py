@@ -1,5 +1,6 @@
 """Workflow options the use cases follow, filled in by the composition root from configuration."""
 
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 
 import attrs
@@ -20,3 +21,7 @@ class WorkflowSettings:
     admin_ids: frozenset[UserId] = frozenset()
     notify_executors: bool = False
     require_completion_photo: bool = False
+    per_organization: Callable[[Mapping[str, str]], "WorkflowSettings"] | None = attrs.field(
+        default=None, eq=False, repr=False
+    )
+    """These settings with an organization's own laid over them; ``None``: the same everywhere."""

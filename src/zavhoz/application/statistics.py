@@ -45,7 +45,7 @@ from zavhoz.application.queries.export_requests import ExportLine
 from zavhoz.domain.calendar import WorkingCalendar
 from zavhoz.domain.catalog import Category, Status
 from zavhoz.domain.errors import ValidationFailed
-from zavhoz.domain.ids import UserId
+from zavhoz.domain.ids import OrgId, UserId
 
 PRESET_DAYS = (7, 30, 90)
 """The periods the bot offers; the command line takes any ``--from``/``--to``."""
@@ -177,31 +177,42 @@ class DurationRow:
 
 
 class StatisticsSource(Protocol):
-    """SQL aggregates over the requests (memory scans for tests); moments are ``[since, until)``."""
+    """SQL aggregates over the requests of ``organizations`` (memory scans for tests); moments are
+    ``[since, until)``."""
 
-    async def counts(self, since: datetime, until: datetime, now: datetime) -> PeriodCounts:
+    async def counts(
+        self, organizations: frozenset[OrgId], since: datetime, until: datetime, now: datetime
+    ) -> PeriodCounts:
         """Every count of the period, and what is open and overdue at ``now``."""
 
-    async def per_day(self, edges: Sequence[datetime]) -> list[tuple[int, int]]:
+    async def per_day(
+        self, organizations: frozenset[OrgId], edges: Sequence[datetime]
+    ) -> list[tuple[int, int]]:
         """(created, completed) inside each ``[edges[i], edges[i + 1])``: ``len(edges) - 1``."""
 
     async def top_locations(
-        self, since: datetime, until: datetime, limit: int
+        self, organizations: frozenset[OrgId], since: datetime, until: datetime, limit: int
     ) -> list[LocationCount]:
         """Created in the period by location (case-insensitive), most first, newest on ties."""
 
     async def top_categories(
-        self, since: datetime, until: datetime, limit: int
+        self, organizations: frozenset[OrgId], since: datetime, until: datetime, limit: int
     ) -> list[CategoryCount]:
         """Created in the period by category, most first, newest on ties."""
 
-    async def status_mix(self, since: datetime, until: datetime) -> list[StatusCount]:
+    async def status_mix(
+        self, organizations: frozenset[OrgId], since: datetime, until: datetime
+    ) -> list[StatusCount]:
         """Created in the period by their status now (statuses with none are left out)."""
 
-    async def executors(self, since: datetime, until: datetime) -> list[ExecutorCounts]:
+    async def executors(
+        self, organizations: frozenset[OrgId], since: datetime, until: datetime
+    ) -> list[ExecutorCounts]:
         """Per current assignee: requests taken and completed in the period (either > 0)."""
 
-    async def durations(self, since: datetime, until: datetime) -> list[DurationRow]:
+    async def durations(
+        self, organizations: frozenset[OrgId], since: datetime, until: datetime
+    ) -> list[DurationRow]:
         """Requests taken or completed in the period: only the four moments/ids needed."""
 
 
@@ -313,6 +324,12 @@ class SpreadsheetWriter(Protocol):
     """The whole file in memory: for the bot, which sends it as one document."""
 
     async def write(
-        self, lines: AsyncIterable[ExportLine], format: SpreadsheetFormat, language: str
+        self,
+        lines: AsyncIterable[ExportLine],
+        format: SpreadsheetFormat,
+        language: str,
+        *,
+        by_school: bool = False,
     ) -> bytes:
-        """The export ``lines`` as a file of ``format``, headers and words in ``language``."""
+        """The export ``lines`` as a file of ``format``, headers and words in ``language``;
+        ``by_school``: with a column naming each line's school."""

@@ -4,10 +4,12 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from zavhoz.application.ports import UnitOfWork, UnitOfWorkFactory
+from zavhoz.application.reach import reach_of, tree_of
 from zavhoz.domain.errors import ConcurrentUpdate, NotFound
-from zavhoz.domain.ids import RequestId, UserId
+from zavhoz.domain.ids import OrgId, RequestId, UserId
+from zavhoz.domain.organizations import seated
 from zavhoz.domain.request import Request
-from zavhoz.domain.users import User
+from zavhoz.domain.users import Role, User
 
 T = TypeVar("T")
 
@@ -42,3 +44,34 @@ async def load_request(uow: UnitOfWork, request_id: RequestId) -> Request:
     if request is None:
         raise NotFound("request", str(request_id))
     return request
+
+
+async def reaching(uow: UnitOfWork, org: OrgId, *roles: Role) -> list[User]:
+    """Everyone whose role at ``org``, or above it, is one of ``roles``."""
+    chain = (await tree_of(uow)).chain(org)
+    return await uow.users.with_role(roles, chain)
+
+
+async def seat_at(uow: UnitOfWork, actor: User, request: Request) -> User:
+    """The actor as they act on ``request``; beyond their reach it does not exist for them."""
+    seat = await _seat(uow, actor, request)
+    if seat is None:
+        raise NotFound("request", str(request.id))
+    return seat
+
+
+async def load_worker(uow: UnitOfWork, person: UserId, request: Request) -> User:
+    """Whom ``request`` may be given to, as they work on it; nobody beyond its organization."""
+    seat = await _seat(uow, await load_user(uow, person), request)
+    if seat is None:
+        raise NotFound("user", str(person))
+    return seat
+
+
+async def _seat(uow: UnitOfWork, user: User, request: Request) -> User | None:
+    """Seated by reach; in their own organization a blocked or pending person stays as they
+    are, so the domain refuses them by their state."""
+    seat = seated(user, await reach_of(uow, user.id), request.organization)
+    if seat is None and user.organization == request.organization:
+        return user
+    return seat

@@ -98,3 +98,15 @@ class ChangedMeanwhile(DomainError):
 
     def __str__(self) -> str:
         return f"request {self.request_id} changed since version {self.seen}"
+
+
+@attrs.define(slots=False)
+class AlreadyExists(DomainError):
+    """A unique key is taken: ``AlreadyExists("organization", "school-5")``."""
+
+    entity: str
+    key: str
+    code = "already_exists"
+
+    def __str__(self) -> str:
+        return f"{self.entity} {self.key} already exists"

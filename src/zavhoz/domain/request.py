@@ -11,7 +11,7 @@ from zavhoz.domain.calendar import WorkingCalendar
 from zavhoz.domain.catalog import Category, Priority, Status
 from zavhoz.domain.errors import AlreadyTaken, AlreadyYours, NotPermitted, ValidationFailed
 from zavhoz.domain.events import EventKind, HistoryEvent, PayloadValue, SlaReached
-from zavhoz.domain.ids import RequestId, RoomCode, UserId
+from zavhoz.domain.ids import FIRST_ORG, OrgId, RequestId, RoomCode, UserId
 from zavhoz.domain.policy import NOT_ADMITTED, ensure_permitted
 from zavhoz.domain.sla import SLA_TERMS, SlaCheckpoint, SlaKind
 from zavhoz.domain.users import User
@@ -24,6 +24,9 @@ UNSAVED = RequestId(0)
 @attrs.define(kw_only=True, eq=False)
 class Request:
     id: RequestId = UNSAVED
+    organization: OrgId = FIRST_ORG
+    number: int = 0
+    """What people say, "заявка №142": counted per organization (``id`` is internal)."""
     author: UserId
     location: str
     room_code: RoomCode | None = None
@@ -77,6 +80,7 @@ class Request:
         body = text.DESCRIPTION.clean(description)
         terms = SLA_TERMS[priority]
         request = cls(
+            organization=author.organization,
             author=author.id,
             location=text.LOCATION.clean(location),
             room_code=room_code,

@@ -5,7 +5,7 @@ import re
 import attrs
 
 from zavhoz.domain.errors import ValidationFailed
-from zavhoz.domain.ids import RoomCode
+from zavhoz.domain.ids import FIRST_ORG, OrgId, RoomCode
 from zavhoz.domain.text import ROOM_NAME, normalize
 
 _CODE = re.compile(r"[a-z0-9_-]{1,32}")
@@ -41,6 +41,7 @@ class Room:
     name: str
     building: str = ""
     floor: str = ""
+    organization: OrgId = FIRST_ORG
 
     @classmethod
     def create(cls, code: str, name: str, building: str = "", floor: str = "") -> "Room":

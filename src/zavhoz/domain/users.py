@@ -6,7 +6,7 @@ from enum import StrEnum
 import attrs
 
 from zavhoz.domain.errors import NotPermitted
-from zavhoz.domain.ids import UserId
+from zavhoz.domain.ids import FIRST_ORG, OrgId, UserId
 
 
 class Role(StrEnum):
@@ -35,6 +35,9 @@ class User:
     reachable: bool = True
     mute_sla_warnings: bool = False
     created_at: datetime
+    organization: OrgId = FIRST_ORG
+    """Where the person acts now (new requests go there); ``role`` and ``state`` are their
+    membership's there."""
 
     @property
     def is_active(self) -> bool:

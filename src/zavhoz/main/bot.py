@@ -46,8 +46,8 @@ def webhook_app(dispatcher: Dispatcher, bot: Bot, path: str, secret: str) -> web
 async def prepare_bot(container: Container, bot: Bot) -> None:
     """Before the first update: the admins of the settings, the command lists, the drain."""
     await container.bootstrap_admins()()
-    workers = await container.services().executors()
-    await set_commands(bot, container.translator(), [worker.user.id for worker in workers])
+    workers = await container.all_workers()()
+    await set_commands(bot, container.translator(), [worker.id for worker in workers])
     container.in_flight().install(container.dispatcher())
 
 

@@ -12,7 +12,7 @@ from zavhoz import __version__
 from zavhoz.adapters.persistence.sqlalchemy import migrations
 from zavhoz.application.delivery import DeadLetter
 from zavhoz.application.ports import UnitOfWorkFactory
-from zavhoz.main import cli_export, cli_rooms, cli_stats, cli_users
+from zavhoz.main import cli_export, cli_orgs, cli_rooms, cli_stats, cli_users
 from zavhoz.main.cli_common import (
     WRONG,
     CommandError,
@@ -113,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade", "downgrade", "current", "history"])
     db.add_argument("revision", nargs="?", help="target revision (upgrade: head, downgrade: -1)")
     db.set_defaults(handler=_db)
-    for extra in (cli_rooms, cli_users, cli_stats, cli_export):
+    for extra in (cli_orgs, cli_rooms, cli_users, cli_stats, cli_export):
         extra.add_commands(commands)
     return parser
 

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from zavhoz.application.ports import UnitOfWorkFactory
+from zavhoz.domain.organizations import Organization
 from zavhoz.main.settings import ConfigurationError, Settings, load_settings
 
 if TYPE_CHECKING:
@@ -99,3 +101,34 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
         ).rstrip()
 
     return "\n".join([line(cells[0]), line(["-" * w for w in widths]), *map(line, cells[1:])])
+
+
+# --- --org SLUG --------------------------------------------------------------------------------
+
+
+def add_org_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--org",
+        metavar="SLUG",
+        help="the organization (default: the only one; see zavhoz orgs list)",
+    )
+
+
+async def chosen_organization(uow_factory: UnitOfWorkFactory, slug: str | None) -> Organization:
+    """The organization ``--org`` names, or the only one there is."""
+    async with uow_factory(read_only=True) as uow:
+        if slug is not None:
+            found = await uow.organizations.by_slug(slug)
+            if found is not None:
+                return found
+        everyone = await uow.organizations.all()
+    return _only(everyone, slug)
+
+
+def _only(everyone: Sequence[Organization], slug: str | None) -> Organization:
+    slugs = ", ".join(org.slug for org in everyone)
+    if slug is not None:
+        raise CommandError(f"no organization {slug!r}: --org takes one of {slugs}", WRONG)
+    if len(everyone) != 1:
+        raise CommandError(f"{len(everyone)} organizations: add --org SLUG, one of {slugs}", WRONG)
+    return everyone[0]

@@ -3,7 +3,6 @@
 import argparse
 import os
 import sys
-from collections.abc import AsyncIterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -12,15 +11,24 @@ from zoneinfo import ZoneInfo
 from zavhoz.adapters.reports.csv_export import DELIMITERS, write_csv
 from zavhoz.adapters.reports.words import LANGUAGES
 from zavhoz.application.export import ALL_STATUSES, ExportQuery
-from zavhoz.application.queries.export_requests import ExportLine
+from zavhoz.application.org_settings import workflow_of
+from zavhoz.application.queries.export_requests import Export
 from zavhoz.domain.catalog import Category, Priority, Status
-from zavhoz.main.cli_common import WRONG, CommandError, parse_date, run_command, with_container
+from zavhoz.domain.ids import OrgId
+from zavhoz.main.cli_common import (
+    WRONG,
+    CommandError,
+    add_org_option,
+    chosen_organization,
+    parse_date,
+    run_command,
+    with_container,
+)
 
 if TYPE_CHECKING:
     from zavhoz.main.container import Container
 
 FORMATS = ("xlsx", "csv")
-Lines = AsyncIterator[ExportLine]
 
 
 def add_commands(subparsers: Any) -> None:
@@ -29,8 +37,10 @@ def add_commands(subparsers: Any) -> None:
         "export",
         help="export requests to XLSX or CSV",
         description=(
-            "Export requests created in a period (dates in the configured time zone, both "
-            "included) with the queue's filters. Writes to --out FILE, or to stdout."
+            "Export requests of an organization and those below it (with a column naming each "
+            "one's school when there are several) created in a period (dates in the configured "
+            "time zone, both included) with the queue's filters. Writes to --out FILE, or to "
+            "stdout."
         ),
     )
     export.add_argument("--format", required=True, choices=FORMATS, help="xlsx or csv")
@@ -55,6 +65,7 @@ def add_commands(subparsers: Any) -> None:
         "--language", choices=LANGUAGES, help="headers and words (default: ZAVHOZ_DEFAULT_LOCALE)"
     )
     export.add_argument("--out", type=Path, metavar="FILE", help="the file to write (or stdout)")
+    add_org_option(export)
     export.set_defaults(handler=export_command)
 
 
@@ -95,9 +106,10 @@ def export_query(arguments: argparse.Namespace, zone: ZoneInfo) -> ExportQuery:
 
 
 async def _export(arguments: argparse.Namespace, container: "Container") -> int:
-    zone = container.workflow().calendar.timezone
     language: str = arguments.language or container.settings().default_locale
-    lines = await container.export_requests()(None, export_query(arguments, zone))
+    chosen = await chosen_organization(container.uow_factory(), arguments.org)
+    query = export_query(arguments, await _zone(container, chosen.id))
+    lines = await container.export_requests()(None, query, school=chosen.id)
     try:
         if arguments.out is None:
             return await _write(arguments, lines, sys.stdout.buffer, language)
@@ -106,14 +118,23 @@ async def _export(arguments: argparse.Namespace, container: "Container") -> int:
         raise CommandError(f"cannot write {arguments.out}: {error.strerror or error}") from None
 
 
-async def _write(arguments: argparse.Namespace, lines: Lines, out: BinaryIO, language: str) -> int:
+async def _zone(container: "Container", org: OrgId) -> ZoneInfo:
+    """The time zone the organization works in (its own, inherited, or the environment's)."""
+    async with container.uow_factory()(read_only=True) as uow:
+        return (await workflow_of(uow, container.workflow(), org)).calendar.timezone
+
+
+async def _write(arguments: argparse.Namespace, lines: Export, out: BinaryIO, language: str) -> int:
     if arguments.format == "csv":
-        return await write_csv(lines, out, language=language, delimiter=arguments.delimiter or ";")
+        delimiter = arguments.delimiter or ";"
+        return await write_csv(
+            lines, out, language=language, delimiter=delimiter, by_school=lines.by_school
+        )
     # openpyxl takes a third of a second to import: only when an XLSX is wanted.
     from zavhoz.adapters.reports.xlsx_export import TooManyRows, write_xlsx
 
     try:
-        count = await write_xlsx(lines, out, language=language)
+        count = await write_xlsx(lines, out, language=language, by_school=lines.by_school)
     except TooManyRows:
         raise CommandError(
             "more requests than an Excel sheet holds: narrow the period or use CSV"
@@ -123,7 +144,7 @@ async def _write(arguments: argparse.Namespace, lines: Lines, out: BinaryIO, lan
 
 
 async def _write_file(
-    arguments: argparse.Namespace, lines: Lines, path: Path, language: str
+    arguments: argparse.Namespace, lines: Export, path: Path, language: str
 ) -> int:
     """Into a temporary file beside ``path``, renamed when complete: never half a file."""
     partial = path.with_name(f".{path.name}.part")

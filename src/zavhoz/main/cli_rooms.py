@@ -9,9 +9,16 @@ from zavhoz.adapters.reports import qr
 from zavhoz.application.ports import UnitOfWorkFactory
 from zavhoz.application.use_cases.import_rooms import ImportResult, ImportRoomsCommand, RowError
 from zavhoz.domain.errors import ValidationFailed
-from zavhoz.domain.ids import RoomCode
+from zavhoz.domain.ids import OrgId, RoomCode
 from zavhoz.domain.rooms import Room, room_code
-from zavhoz.main.cli_common import CommandError, run_command, table, with_container
+from zavhoz.main.cli_common import (
+    CommandError,
+    add_org_option,
+    chosen_organization,
+    run_command,
+    table,
+    with_container,
+)
 
 if TYPE_CHECKING:
     from zavhoz.main.container import Container
@@ -68,7 +75,8 @@ def _import(arguments: argparse.Namespace) -> int:
             raise CommandError(f"cannot read {path}: {error.strerror or error}") from None
 
         async def work(container: "Container") -> ImportResult:
-            command = ImportRoomsCommand(actor_id=None, content=content)
+            org = await chosen_organization(container.uow_factory(), arguments.org)
+            command = ImportRoomsCommand(actor_id=None, content=content, organization=org.id)
             return await container.import_rooms()(command)
 
         result = with_container(work)
@@ -83,14 +91,16 @@ def _import(arguments: argparse.Namespace) -> int:
 # --- rooms list ------------------------------------------------------------------------------
 
 
-async def all_rooms(uow_factory: UnitOfWorkFactory) -> list[Room]:
+async def all_rooms(uow_factory: UnitOfWorkFactory, slug: str | None) -> list[Room]:
+    """The rooms of the organization ``--org`` names (or of the only one)."""
+    org = await chosen_organization(uow_factory, slug)
     async with uow_factory(read_only=True) as uow:
-        return await uow.rooms.all()
+        return await uow.rooms.all(org.id)
 
 
 def _list(arguments: argparse.Namespace) -> int:
     def body() -> int:
-        rooms = with_container(lambda container: all_rooms(container.uow_factory()))
+        rooms = with_container(lambda container: all_rooms(container.uow_factory(), arguments.org))
         if not rooms:
             print("No rooms yet: zavhoz rooms import rooms.csv (columns code;name;building;floor)")
             return 0
@@ -143,15 +153,17 @@ async def ask_telegram_username(container: "Container") -> str:
     return me.username
 
 
-async def rooms_to_print(uow_factory: UnitOfWorkFactory, codes: Sequence[str]) -> list[Room]:
+async def rooms_to_print(
+    uow_factory: UnitOfWorkFactory, org: OrgId, codes: Sequence[str]
+) -> list[Room]:
     """The rooms named by ``codes`` (in that order), or every room when none are named."""
     async with uow_factory(read_only=True) as uow:
         if not codes:
-            return await uow.rooms.all()
+            return await uow.rooms.all(org)
         rooms = []
         for raw in codes:
             code = _code(raw)
-            room = await uow.rooms.get(code)
+            room = await uow.rooms.get(org, code)
             if room is None:
                 raise CommandError(f"no room {code} (see zavhoz rooms list)")
             rooms.append(room)
@@ -179,7 +191,8 @@ def _qr(arguments: argparse.Namespace) -> int:
                 raise CommandError(str(error)) from None
 
         async def work(container: "Container") -> tuple[list[Room], str]:
-            rooms = await rooms_to_print(container.uow_factory(), codes)
+            org = await chosen_organization(container.uow_factory(), arguments.org)
+            rooms = await rooms_to_print(container.uow_factory(), org.id, codes)
             if not rooms:
                 raise CommandError("no rooms yet: zavhoz rooms import rooms.csv first")
             return rooms, await bot_username(container, arguments.bot)
@@ -214,8 +227,10 @@ def add_commands(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser
         ),
     )
     importing.add_argument("file", help="the CSV file")
+    add_org_option(importing)
     importing.set_defaults(handler=_import)
     listing = actions.add_parser("list", help="every room: code, name, building, floor")
+    add_org_option(listing)
     listing.set_defaults(handler=_list)
 
     codes = subparsers.add_parser(
@@ -236,4 +251,5 @@ def add_commands(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser
         help="the bot's username (default: the one the last `zavhoz run` remembered, "
         "else asked from Telegram)",
     )
+    add_org_option(codes)
     codes.set_defaults(handler=_qr)

@@ -9,6 +9,8 @@ from zavhoz.domain.errors import ValidationFailed
 from zavhoz.main.cli_common import (
     WRONG,
     CommandError,
+    add_org_option,
+    chosen_organization,
     parse_date,
     run_command,
     table,
@@ -27,8 +29,9 @@ def add_commands(subparsers: Any) -> None:
         "stats",
         help="statistics of a period: counts, times, SLA, ratings, places, executors",
         description=(
-            "Statistics of the last --days days (7 by default) or of --from .. --to (local days "
-            f"of ZAVHOZ_TIMEZONE, both included, at most {MAX_DAYS}). Times are working hours."
+            "Statistics of an organization and those below it over the last --days days (7 by "
+            "default) or --from .. --to (local days of ZAVHOZ_TIMEZONE, both included, at most "
+            f"{MAX_DAYS}). Times are working hours."
         ),
     )
     stats.add_argument(
@@ -36,6 +39,7 @@ def add_commands(subparsers: Any) -> None:
     )
     stats.add_argument("--from", dest="first", type=parse_date, metavar="YYYY-MM-DD")
     stats.add_argument("--to", dest="last", type=parse_date, metavar="YYYY-MM-DD")
+    add_org_option(stats)
     stats.set_defaults(handler=stats_command)
 
 
@@ -45,20 +49,25 @@ def stats_command(arguments: argparse.Namespace) -> int:
             raise CommandError("give either --days or --from/--to, not both", WRONG)
         if arguments.last is not None and arguments.first is None:
             raise CommandError("--to needs --from", WRONG)
-        print(report(with_container(lambda container: _statistics(arguments, container))))
+        name, statistics = with_container(lambda container: _statistics(arguments, container))
+        print(f"{name}\n{report(statistics)}")
         return 0
 
     return run_command(body, "zavhoz stats")
 
 
-async def _statistics(arguments: argparse.Namespace, container: "Container") -> Statistics:
+async def _statistics(
+    arguments: argparse.Namespace, container: "Container"
+) -> tuple[str, Statistics]:
+    """The organization's name and slug, and its statistics (of those below it too)."""
+    chosen = await chosen_organization(container.uow_factory(), arguments.org)
     get = container.get_statistics()
     try:
         if arguments.first is None:
             period = get.last_days(arguments.days or PRESET_DAYS[0])
         else:
             period = Period(arguments.first, arguments.last or get.last_days(1).last)
-        return await get(None, period)
+        return f"{chosen.name} ({chosen.slug})", await get(None, period, chosen.id)
     except ValidationFailed as error:
         raise CommandError(_period_problem(error), WRONG) from None
 

@@ -8,13 +8,19 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from zavhoz.application.paging import MAX_PAGE_SIZE, PageRequest
 from zavhoz.application.ports import UnitOfWorkFactory
 from zavhoz.application.use_cases._user_change import UserChange, UserCommand
 from zavhoz.domain.errors import NotFound, NotPermitted
-from zavhoz.domain.ids import UserId
+from zavhoz.domain.ids import OrgId, UserId
 from zavhoz.domain.users import User, UserState
-from zavhoz.main.cli_common import CommandError, run_command, table, with_container
+from zavhoz.main.cli_common import (
+    CommandError,
+    add_org_option,
+    chosen_organization,
+    run_command,
+    table,
+    with_container,
+)
 
 if TYPE_CHECKING:
     from zavhoz.adapters.telegram.services import Services
@@ -33,36 +39,52 @@ ACTIONS: dict[str, tuple[Pick, str, str]] = {
 """Each action: its use case among the container's services, the word for the result, its help."""
 
 
-async def all_users(uow_factory: UnitOfWorkFactory, state: UserState | None) -> list[User]:
-    """Every user (in ``state``, if given), page by page as the repository orders them."""
-    people: list[User] = []
+async def all_users(
+    container: "Container", state: UserState | None, slug: str | None
+) -> tuple[list[User], dict[OrgId, str]]:
+    """Every membership (in ``state``, if given) in the ``--org`` organization and those
+    below it, as people with their role and state there; and the slugs of those organizations."""
+    chosen = await chosen_organization(container.uow_factory(), slug)
+    people = await container.services().users.everyone(None, state, chosen.id)
+    return people, await _slugs(container.uow_factory())
+
+
+async def _slugs(uow_factory: UnitOfWorkFactory) -> dict[OrgId, str]:
     async with uow_factory(read_only=True) as uow:
-        offset = 0
-        while True:
-            page = await uow.users.page_by_state(state, PageRequest(offset, MAX_PAGE_SIZE))
-            people.extend(page.items)
-            if not page.has_next or not page.items:
-                return people
-            offset += len(page.items)
+        return {org.id: org.slug for org in await uow.organizations.all()}
 
 
 def _list(arguments: argparse.Namespace) -> int:
     state = UserState(arguments.state) if arguments.state else None
 
     def body() -> int:
-        people = with_container(lambda container: all_users(container.uow_factory(), state))
+        people, slugs = with_container(lambda c: all_users(c, state, arguments.org))
         if not people:
             print(f"No {state.value} users." if state else "No users yet.")
             return 0
-        rows = [
-            (p.id, p.name, f"@{p.username}" if p.username else "", p.role.value, p.state.value)
-            for p in people
-        ]
-        print(table(["id", "name", "username", "role", "state"], rows))
+        print(_people(people, slugs))
         print(f"{len(people)} user(s)")
         return 0
 
     return run_command(body)
+
+
+def _people(people: list[User], slugs: dict[OrgId, str]) -> str:
+    """One line per membership; the organization's slug too when there are several."""
+    several = len({p.organization for p in people}) > 1
+    head = ["id", "name", "username", "role", "state", *(["organization"] if several else [])]
+    rows = [
+        (
+            p.id,
+            p.name,
+            f"@{p.username}" if p.username else "",
+            p.role.value,
+            p.state.value,
+            *([slugs.get(p.organization, str(p.organization))] if several else []),
+        )
+        for p in people
+    ]
+    return table(head, rows)
 
 
 def refusal(user_id: int, action: str, reason: str) -> str:
@@ -112,10 +134,14 @@ def add_commands(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser
     """``users list [--state S]`` and ``users promote|demote|block|unblock|approve|decline ID``."""
     users = subparsers.add_parser("users", help="people: list them, change roles and access")
     actions = users.add_subparsers(dest="users_action", required=True)
-    listing = actions.add_parser("list", help="id, name, username, role and state of everyone")
+    listing = actions.add_parser(
+        "list",
+        help="id, name, username, role and state of the members of an organization and below",
+    )
     listing.add_argument(
         "--state", choices=[s.value for s in UserState], help="only people in this state"
     )
+    add_org_option(listing)
     listing.set_defaults(handler=_list)
     for action, (_, _, help_text) in ACTIONS.items():
         change = actions.add_parser(action, help=help_text)

@@ -40,6 +40,7 @@ from zavhoz.adapters.telegram.services import build_services
 from zavhoz.application.ports import Clock, UnitOfWorkFactory
 from zavhoz.application.queries.export_requests import ExportRequests
 from zavhoz.application.queries.get_statistics import GetStatistics
+from zavhoz.application.queries.list_executors import ListAllWorkers
 from zavhoz.application.settings import WorkflowSettings
 from zavhoz.application.use_cases.bootstrap_admins import BootstrapAdmins
 from zavhoz.application.use_cases.import_rooms import ImportRooms
@@ -53,7 +54,7 @@ from zavhoz.main.observability import (
     storage_probes,
     update_recorder,
 )
-from zavhoz.main.settings import TOKEN_HELP, Settings
+from zavhoz.main.settings import TOKEN_HELP, EnvironmentOrgSettings, Settings
 
 FSM_PREFIX = "zavhoz"
 """Redis keys of the conversations: ``zavhoz:<bot id>:<chat>:<user>:state|data``."""
@@ -170,9 +171,11 @@ class Container(containers.DeclarativeContainer):
     uow_factory = providers.Singleton(metered_uow_factory, storage_uow_factory, metrics)
     clock = providers.Singleton(SystemClock)
     workflow = providers.Singleton(workflow_settings, settings)
-    services = providers.Singleton(build_services, uow_factory, clock, workflow)
+    org_settings = providers.Singleton(EnvironmentOrgSettings, settings)
+    services = providers.Singleton(build_services, uow_factory, clock, workflow, org_settings)
     import_rooms = providers.Factory(ImportRooms, uow_factory, clock, workflow)
     bootstrap_admins = providers.Factory(BootstrapAdmins, uow_factory, clock, workflow)
+    all_workers = providers.Factory(ListAllWorkers, uow_factory, clock, workflow)
     remembered = providers.Singleton(SqlRemembered, engine)
 
     translator = providers.Singleton(Translator, default=settings.provided.default_locale)

@@ -1,16 +1,23 @@
 """Configuration from the environment and ``.env``: the ZAVHOZ_ variables of ARCHITECTURE.md."""
 
 import re
+from collections.abc import Mapping
 from datetime import date, time
 from enum import StrEnum
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from zavhoz.application.org_settings import ORG_KEYS, BadSetting, refuse_unknown
 from zavhoz.application.settings import RegistrationMode, WorkflowSettings
 from zavhoz.domain.calendar import WorkingCalendar
 from zavhoz.domain.ids import UserId
@@ -244,6 +251,7 @@ class Settings(BaseSettings):
             admin_ids=frozenset(UserId(i) for i in self.admin_ids),
             notify_executors=self.notify_executors,
             require_completion_photo=self.require_completion_photo,
+            per_organization=EnvironmentOrgSettings(self).workflow,
         )
 
 
@@ -259,6 +267,67 @@ def _hours(spec: str) -> tuple[time, time]:
     except ValueError:
         raise ValueError("hours are 00-24 and minutes 00-59") from None
     return opens, closes.replace(second=59) if match.group(3) == "24" else closes
+
+
+class _Given(Settings):
+    """The same fields and parsers, fed only what it is given (no environment, no ``.env``)."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
+
+
+def written(value: object) -> str:
+    """A setting's value as one would write it in ``.env``."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, frozenset):
+        return ",".join(sorted(str(item) for item in value))
+    return str(value)
+
+
+class EnvironmentOrgSettings:
+    """Organizations' settings laid over the environment's, parsed by ``Settings`` itself."""
+
+    keys = ORG_KEYS
+
+    def __init__(self, environment: Settings) -> None:
+        self._settings = environment
+        self._parsed: dict[frozenset[tuple[str, str]], WorkflowSettings] = {}
+
+    @property
+    def environment(self) -> Mapping[str, str]:
+        return {key: written(getattr(self._settings, key)) for key in self.keys}
+
+    def check(self, merged: Mapping[str, str]) -> None:
+        self._overlaid(merged)
+
+    def workflow(self, merged: Mapping[str, str]) -> WorkflowSettings:
+        key = frozenset(merged.items())
+        if key not in self._parsed:  # parsing is ~0.1 ms; an organization's settings rarely change
+            self._parsed[key] = self._overlaid(merged).workflow()
+        return self._parsed[key]
+
+    def _overlaid(self, merged: Mapping[str, str]) -> Settings:
+        refuse_unknown(self.keys, merged)
+        try:
+            given = _Given.model_validate({**self.environment, **merged})
+        except ValidationError as error:
+            raise _refusal(error) from None
+        return self._settings.model_copy(update={key: getattr(given, key) for key in self.keys})
+
+
+def _refusal(error: ValidationError) -> BadSetting:
+    first = error.errors()[0]
+    key = str(first["loc"][0]) if first["loc"] else "settings"
+    return BadSetting(key, "invalid", reason=str(first["msg"]).removeprefix("Value error, "))
 
 
 TOKEN_HELP = (

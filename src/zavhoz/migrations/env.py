@@ -6,6 +6,8 @@ embedded default. The application may instead pass ``config.attributes["connecti
 
 import asyncio
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Literal
 
 from alembic import context
@@ -37,8 +39,43 @@ def configure(connection: Connection) -> None:
 
 def run_on(connection: Connection) -> None:
     configure(connection)
-    with context.begin_transaction():
+    with _foreign_keys_off(connection), context.begin_transaction():
         context.run_migrations()
+        _check_foreign_keys(connection)
+
+
+@contextmanager
+def _foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """SQLite rebuilds a table to change it, dropping the old one: with foreign keys enforced,
+    that drop would orphan the rows referring to it. The switch works between transactions
+    only, so whatever is open is ended before the connection gets its foreign keys back."""
+    if connection.dialect.name != "sqlite" or connection.in_transaction():
+        yield
+        return
+    _pragma(connection, "foreign_keys=OFF")
+    try:
+        yield
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        _pragma(connection, "foreign_keys=ON")
+
+
+def _pragma(connection: Connection, setting: str) -> None:
+    """On the driver, outside any transaction (SQLAlchemy would begin one first)."""
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor.execute(f"PRAGMA {setting}")
+    cursor.close()
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    """What the rebuilt SQLite tables refer to must still be there before the commit."""
+    if connection.dialect.name == "sqlite":
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migration broke foreign keys: {broken[:10]}")
 
 
 async def run_online() -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from tests.integration.reports.cli_support import cli, fresh_database, in_database
 from zavhoz.application.ports import UnitOfWorkFactory
-from zavhoz.domain.ids import RoomCode
+from zavhoz.domain.ids import FIRST_ORG, RoomCode
 from zavhoz.domain.rooms import Room
 from zavhoz.main.cli_rooms import add_commands
 
@@ -31,7 +31,7 @@ def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 def stored(url: str) -> dict[str, Room]:
     async def read(uow_factory: UnitOfWorkFactory) -> list[Room]:
         async with uow_factory() as uow:
-            return await uow.rooms.all()
+            return await uow.rooms.all(FIRST_ORG)
 
     return {room.code: room for room in in_database(url, read)}
 

@@ -41,7 +41,7 @@ from zavhoz.application.use_cases.block_user import BlockUser
 from zavhoz.application.use_cases.promote_user import PromoteUser
 from zavhoz.domain.catalog import Category, Priority
 from zavhoz.domain.errors import NotPermitted
-from zavhoz.domain.ids import UserId
+from zavhoz.domain.ids import FIRST_ORG, UserId
 from zavhoz.main.cli_stats import add_commands
 from zavhoz.main.container import Container
 
@@ -144,7 +144,7 @@ async def test_a_blocked_admin_may_not_ask(week: Backend) -> None:
 async def test_durations_are_only_the_periods_rows(week: Backend) -> None:
     since, until = WEEK.bounds(SETTINGS.calendar.timezone)
 
-    rows = await week.source.durations(since, until)
+    rows = await week.source.durations(frozenset({FIRST_ORG}), since, until)
 
     # Taken or completed in the week: A (completed), C, D, G, H (taken); not B E F I J.
     assert sorted(r.created_at for r in rows) == [

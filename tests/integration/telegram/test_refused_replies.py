@@ -14,7 +14,7 @@ from tests.integration.telegram.test_wizard import DESCRIPTION, PROMPTS, STEPS, 
 from zavhoz.adapters.persistence.memory import MemoryDatabase
 from zavhoz.adapters.telegram.testing import Person, World
 from zavhoz.domain.catalog import Category, Priority
-from zavhoz.domain.ids import RequestId, RoomCode
+from zavhoz.domain.ids import FIRST_ORG, RequestId, RoomCode
 from zavhoz.domain.rooms import Room
 
 APOLOGY = "Не получилось, попробуйте ещё раз."
@@ -133,7 +133,7 @@ async def test_an_old_button_left_alive_asks_the_question_that_was_refused(
     world: World, db: MemoryDatabase
 ) -> None:
     """Taking the buttons off the place question and asking the category were both refused."""
-    db.rooms[RoomCode("gym")] = Room.create("gym", "Спортзал")
+    db.rooms[FIRST_ORG, RoomCode("gym")] = Room.create("gym", "Спортзал")
     anna = await staff(world)
     await anna.send("📝 Новая заявка")
     places = anna.last

@@ -10,7 +10,7 @@ from zavhoz.application.use_cases.cancel_request import CancelRequestCommand
 from zavhoz.application.use_cases.create_request import CreateRequestCommand
 from zavhoz.domain.catalog import Category, Status
 from zavhoz.domain.events import EventKind
-from zavhoz.domain.ids import RequestId, RoomCode, UserId
+from zavhoz.domain.ids import FIRST_ORG, RequestId, RoomCode, UserId
 from zavhoz.domain.rooms import Room
 
 BORIS = 102
@@ -20,7 +20,7 @@ GYM = RoomCode("gym")
 @pytest.fixture
 def gym(db: MemoryDatabase) -> Room:
     room = Room.create("gym", "Спортзал")
-    db.rooms[GYM] = room
+    db.rooms[FIRST_ORG, GYM] = room
     return room
 
 
@@ -186,7 +186,7 @@ async def test_the_hint_finds_the_room_typed_as_free_text(
     world: World, db: MemoryDatabase, services: Services
 ) -> None:
     """«Каб. 305», «кабинет 305» and «305» typed by hand are the room «Кабинет 305» too."""
-    db.rooms[RoomCode("r305")] = Room.create("r305", "Кабинет 305")
+    db.rooms[FIRST_ORG, RoomCode("r305")] = Room.create("r305", "Кабинет 305")
     await world.person(BORIS, "Борис").send("/start")
     typed = ["Каб. 305", "кабинет 305", "305", "Каб. 3051", "Каб. 305, 3 этаж"]
     for n, place in enumerate(typed, 1):

@@ -21,7 +21,7 @@ from zavhoz.domain.attachments import AttachmentKind
 from zavhoz.domain.calendar import WorkingCalendar
 from zavhoz.domain.catalog import Category, Priority
 from zavhoz.domain.events import EventKind
-from zavhoz.domain.ids import RequestId, RoomCode, UserId
+from zavhoz.domain.ids import FIRST_ORG, RequestId, RoomCode, UserId
 from zavhoz.domain.rooms import Room
 
 ANNA = 101
@@ -744,7 +744,7 @@ async def test_a_place_is_offered_from_recent_places_and_rooms(
     world: World, db: MemoryDatabase
 ) -> None:
     for code, name in [("gym", "Спортзал"), ("hall", "Актовый зал"), ("lib", "Библиотека")]:
-        db.rooms[RoomCode(code)] = Room.create(code, name)
+        db.rooms[FIRST_ORG, RoomCode(code)] = Room.create(code, name)
     anna = await staff(world)
     await walk_to(anna, "confirm")
     await anna.press("Отправить")
@@ -763,7 +763,7 @@ async def test_a_place_is_offered_from_recent_places_and_rooms(
 
 async def test_no_more_than_eight_places_are_offered(world: World, db: MemoryDatabase) -> None:
     for n in range(12):
-        db.rooms[RoomCode(f"r{n}")] = Room.create(f"r{n}", f"Кабинет {n}")
+        db.rooms[FIRST_ORG, RoomCode(f"r{n}")] = Room.create(f"r{n}", f"Кабинет {n}")
     anna = await staff(world)
     await anna.send("📝 Новая заявка")
     assert len(anna.buttons()) == 8 + 1
@@ -771,7 +771,7 @@ async def test_no_more_than_eight_places_are_offered(world: World, db: MemoryDat
 
 
 async def test_a_typed_room_name_links_the_room(world: World, db: MemoryDatabase) -> None:
-    db.rooms[RoomCode("gym")] = Room.create("gym", "Спортзал")
+    db.rooms[FIRST_ORG, RoomCode("gym")] = Room.create("gym", "Спортзал")
     anna = await staff(world)
     await anna.send("📝 Новая заявка")
     await anna.send("спортзал")

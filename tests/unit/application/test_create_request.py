@@ -11,7 +11,7 @@ from tests.unit.conftest import ADMIN, STAFF
 from zavhoz.domain.attachments import MAX_ATTACHMENTS
 from zavhoz.domain.catalog import Category, Priority, Status
 from zavhoz.domain.errors import DomainError, NotFound, NotPermitted, ValidationFailed
-from zavhoz.domain.ids import RoomCode, UserId
+from zavhoz.domain.ids import FIRST_ORG, RoomCode, UserId
 from zavhoz.domain.rooms import Room
 from zavhoz.domain.users import UserState
 
@@ -52,7 +52,7 @@ async def test_a_request_is_stored_with_its_history_and_deadlines(desk: Desk) ->
 
 
 async def test_a_known_room_gives_the_place_its_name(desk: Desk) -> None:
-    desk.db.rooms[RoomCode("gym")] = Room.create("gym", "Спортзал", building="A")
+    desk.db.rooms[FIRST_ORG, RoomCode("gym")] = Room.create("gym", "Спортзал", building="A")
 
     created = await desk.create(STAFF, location="что угодно", room_code=RoomCode("gym"))
 

@@ -13,7 +13,7 @@ from zavhoz.application.use_cases.import_rooms import (
     parse_rooms,
 )
 from zavhoz.domain.errors import NotFound, NotPermitted
-from zavhoz.domain.ids import RoomCode, UserId
+from zavhoz.domain.ids import FIRST_ORG, RoomCode, UserId
 from zavhoz.domain.rooms import Room
 from zavhoz.domain.users import UserState
 
@@ -42,7 +42,7 @@ async def test_good_rows_are_stored_and_every_bad_one_reported(
     result = await build(ImportRooms)(ImportRoomsCommand(actor_id=None, content=GOOD_AND_BAD))
 
     assert (result.created, result.updated, result.unchanged) == (4, 0, 0)
-    assert db.rooms == {
+    assert {code: room for (_, code), room in db.rooms.items()} == {
         "a305": Room(code=RoomCode("a305"), name="Кабинет 305", building="Главный", floor="3"),
         "gym": Room(code=RoomCode("gym"), name="Спортзал", building="Главный", floor="1"),
         "a308": Room(
@@ -76,7 +76,9 @@ async def test_reimport_updates_changed_rooms_and_counts_the_rest(
 
     assert (result.created, result.updated, result.unchanged, result.errors) == (1, 1, 1, ())
     assert result.imported == 3
-    assert db.rooms[RoomCode("a2")] == Room(code=RoomCode("a2"), name="Кабинет два", floor="2")
+    assert db.rooms[FIRST_ORG, RoomCode("a2")] == Room(
+        code=RoomCode("a2"), name="Кабинет два", floor="2"
+    )
 
 
 def test_bytes_with_a_bom_and_windows_line_ends() -> None:
@@ -141,7 +143,7 @@ async def test_an_admin_may_import(build: Any, db: MemoryDatabase) -> None:
     result = await build(ImportRooms)(command)
 
     assert result.created == 1
-    assert RoomCode("a1") in db.rooms
+    assert (FIRST_ORG, RoomCode("a1")) in db.rooms
 
 
 @pytest.mark.parametrize("actor", [EXECUTOR, "blocked admin"])

@@ -15,7 +15,7 @@ from zavhoz.application.messages import OutboxMessage
 from zavhoz.application.paging import PageRequest
 from zavhoz.domain.catalog import Status
 from zavhoz.domain.errors import ConcurrentUpdate
-from zavhoz.domain.ids import RequestId, RoomCode, UserId
+from zavhoz.domain.ids import FIRST_ORG, RequestId, RoomCode, UserId
 from zavhoz.domain.request import Request
 from zavhoz.domain.rooms import Room
 from zavhoz.domain.users import UserState
@@ -53,7 +53,8 @@ async def test_nothing_is_seen_outside_until_commit(db: MemoryDatabase) -> None:
         assert request.id == 1
         assert await uow.requests.get(request.id) is not None
         assert [e.kind for e in await uow.history.of(request.id)] == ["created"]
-        assert {u.name for u in await uow.users.with_role([author.role])} >= {"Новое имя"}
+        staff = await uow.users.with_role([author.role], [FIRST_ORG])
+        assert {u.name for u in staff} >= {"Новое имя"}
         assert Snapshot.of(db) == before
         everything = frozenset(Status)
         assert (await uow.queries.by_author(UserId(STAFF), everything, PageRequest())).total == 0
@@ -172,7 +173,7 @@ async def test_rooms(db: MemoryDatabase) -> None:
     async with MemoryUnitOfWork(db) as uow:
         await uow.rooms.upsert(hall)
         await uow.rooms.upsert(gym)
-        assert await uow.rooms.get(RoomCode("gym")) == gym
+        assert await uow.rooms.get(FIRST_ORG, RoomCode("gym")) == gym
         assert db.rooms == {}
         await uow.commit()
     async with MemoryUnitOfWork(db) as uow:
@@ -181,8 +182,8 @@ async def test_rooms(db: MemoryDatabase) -> None:
         await uow.commit()
 
     async with MemoryUnitOfWork(db) as uow:
-        assert await uow.rooms.all() == [renamed, hall]
-        assert await uow.rooms.get(RoomCode("pool")) is None
+        assert await uow.rooms.all(FIRST_ORG) == [renamed, hall]
+        assert await uow.rooms.get(FIRST_ORG, RoomCode("pool")) is None
 
 
 def test_the_fake_clock_moves_only_when_told() -> None:

@@ -37,7 +37,7 @@ from zavhoz.application.statistics import (
 from zavhoz.domain.calendar import WorkingCalendar
 from zavhoz.domain.catalog import Category, Status
 from zavhoz.domain.errors import NotFound, NotPermitted, ValidationFailed
-from zavhoz.domain.ids import UserId
+from zavhoz.domain.ids import FIRST_ORG, OrgId, UserId
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -158,9 +158,13 @@ class StubSource(StatisticsSource):
     """Fixed answers, and what was asked."""
 
     asked: list[tuple[str, tuple[object, ...]]] = attrs.field(factory=list)
+    scopes: set[frozenset[OrgId]] = attrs.field(factory=set)
 
-    async def counts(self, since: datetime, until: datetime, now: datetime) -> PeriodCounts:
+    async def counts(
+        self, organizations: frozenset[OrgId], since: datetime, until: datetime, now: datetime
+    ) -> PeriodCounts:
         self.asked.append(("counts", (since, until, now)))
+        self.scopes.add(organizations)
         return PeriodCounts(
             created=5,
             completed=2,
@@ -173,33 +177,41 @@ class StubSource(StatisticsSource):
             average_rating=4.0,
         )
 
-    async def per_day(self, edges: Sequence[datetime]) -> list[tuple[int, int]]:
+    async def per_day(
+        self, organizations: frozenset[OrgId], edges: Sequence[datetime]
+    ) -> list[tuple[int, int]]:
         self.asked.append(("per_day", tuple(edges)))
         return [(n, n % 2) for n in range(len(edges) - 1)]
 
     async def top_locations(
-        self, since: datetime, until: datetime, limit: int
+        self, organizations: frozenset[OrgId], since: datetime, until: datetime, limit: int
     ) -> list[LocationCount]:
         self.asked.append(("top_locations", (limit,)))
         return [LocationCount("Каб. 1", 3)]
 
     async def top_categories(
-        self, since: datetime, until: datetime, limit: int
+        self, organizations: frozenset[OrgId], since: datetime, until: datetime, limit: int
     ) -> list[CategoryCount]:
         self.asked.append(("top_categories", (limit,)))
         return [CategoryCount(Category.PLUMBING, 2)]
 
-    async def status_mix(self, since: datetime, until: datetime) -> list[StatusCount]:
+    async def status_mix(
+        self, organizations: frozenset[OrgId], since: datetime, until: datetime
+    ) -> list[StatusCount]:
         return [StatusCount(Status.CANCELLED, 1), StatusCount(Status.OPEN, 4)]
 
-    async def executors(self, since: datetime, until: datetime) -> list[ExecutorCounts]:
+    async def executors(
+        self, organizations: frozenset[OrgId], since: datetime, until: datetime
+    ) -> list[ExecutorCounts]:
         return [
             ExecutorCounts(user_id=UserId(7), name="Яков", taken=1, completed=0),
             ExecutorCounts(user_id=UserId(EXECUTOR), name="Борис", taken=1, completed=2),
             ExecutorCounts(user_id=UserId(8), name="Алла", taken=3, completed=0),
         ]
 
-    async def durations(self, since: datetime, until: datetime) -> list[DurationRow]:
+    async def durations(
+        self, organizations: frozenset[OrgId], since: datetime, until: datetime
+    ) -> list[DurationRow]:
         return [
             DurationRow(
                 created_at=msk(12, 9),
@@ -239,6 +251,7 @@ async def test_figures_are_assembled_from_the_source_and_the_calendar(
     assert period == Period(date(2026, 1, 12), date(2026, 1, 18))
     since, until = period.bounds(MOSCOW)
     assert source.asked[0] == ("counts", (since, until, msk(18, 20)))
+    assert source.scopes == {frozenset({FIRST_ORG})}
     assert ("per_day", tuple(period.edges(MOSCOW))) in source.asked
     assert ("top_locations", (11,)) in source.asked
     assert (statistics.since, statistics.until, statistics.generated_at) == (

@@ -23,6 +23,9 @@ from zavhoz.adapters.observability.metrics import Metrics
 from zavhoz.application.delivery import DeadLetter, Delivery, DeliveryQueue
 from zavhoz.application.ports import (
     HistoryRepository,
+    InviteRepository,
+    MembershipRepository,
+    OrganizationRepository,
     Outbox,
     RequestQueries,
     RequestRepository,
@@ -219,6 +222,30 @@ class MeteredUnitOfWork(UnitOfWork):
     @deliveries.setter
     def deliveries(self, value: DeliveryQueue) -> None:
         self._inner.deliveries = value
+
+    @property
+    def organizations(self) -> OrganizationRepository:
+        return self._inner.organizations
+
+    @organizations.setter
+    def organizations(self, value: OrganizationRepository) -> None:
+        self._inner.organizations = value
+
+    @property
+    def memberships(self) -> MembershipRepository:
+        return self._inner.memberships
+
+    @memberships.setter
+    def memberships(self, value: MembershipRepository) -> None:
+        self._inner.memberships = value
+
+    @property
+    def invites(self) -> InviteRepository:
+        return self._inner.invites
+
+    @invites.setter
+    def invites(self, value: InviteRepository) -> None:
+        self._inner.invites = value
 
     @property
     def users(self) -> UserRepository:

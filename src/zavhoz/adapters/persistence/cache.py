@@ -12,10 +12,14 @@ from copy import copy
 from datetime import datetime
 from typing import Any, TypeVar
 
+import attrs
+
 from zavhoz.application.filters import QueueFilter
 from zavhoz.application.paging import Page, PageRequest
 from zavhoz.application.ports import (
     DigestCounts,
+    MembershipRepository,
+    OrganizationRepository,
     RequestQueries,
     RequestRepository,
     RoomRepository,
@@ -23,7 +27,8 @@ from zavhoz.application.ports import (
 )
 from zavhoz.domain.catalog import Status
 from zavhoz.domain.events import HistoryEvent
-from zavhoz.domain.ids import RequestId, RoomCode, UserId
+from zavhoz.domain.ids import OrgId, RequestId, RoomCode, UserId
+from zavhoz.domain.organizations import Membership, Organization, OrgTree
 from zavhoz.domain.request import Request
 from zavhoz.domain.rooms import Room
 from zavhoz.domain.users import Role, User, UserState
@@ -35,6 +40,7 @@ TTL = 60.0
 """Seconds a fact is trusted when nothing in this process changed it."""
 
 USER, ROLES, ROOMS = "user", "roles", "rooms"
+ORGANIZATIONS, MEMBERSHIPS = "organizations", "memberships"
 EVERY = None
 """A key standing for the whole family: ``note(ROLES)`` forgets every list of people by role."""
 
@@ -114,14 +120,29 @@ class Changes:
 class CachedUsers(UserRepository):
     """People by id and by role; copies are handed out, so a change never reaches the memo."""
 
-    def __init__(self, inner: UserRepository, memo: Memo, changes: Changes) -> None:
+    def __init__(
+        self,
+        inner: UserRepository,
+        memo: Memo,
+        changes: Changes,
+        memberships: MembershipRepository,
+    ) -> None:
         self._inner, self._memo, self._changes = inner, memo, changes
+        self._memberships = memberships
 
     async def get(self, user_id: UserId) -> User | None:
         if self._changes.touches(USER, user_id):
             return await self._inner.get(user_id)
         found = await self._memo.through(USER, user_id, lambda: self._inner.get(user_id))
-        return copy(found) if found is not None else None
+        return None if found is None else await self._as_member(found)
+
+    async def _as_member(self, user: User) -> User:
+        """Role and state from the remembered memberships, which reach is decided on: remembered
+        apart, a change made elsewhere would reach the two at different moments."""
+        where = await self._memberships.get(user.id, user.organization)
+        if where is None:
+            return copy(user)
+        return attrs.evolve(user, role=where.role, state=where.state)
 
     async def add(self, user: User) -> None:
         await self._inner.add(user)
@@ -131,40 +152,129 @@ class CachedUsers(UserRepository):
         await self._inner.save(user)
         self._changed(user)
 
-    async def with_role(self, roles: Iterable[Role]) -> list[User]:
-        wanted = frozenset(roles)
+    async def with_role(self, roles: Iterable[Role], organizations: Iterable[OrgId]) -> list[User]:
+        wanted, where = frozenset(roles), frozenset(organizations)
         if self._changes.any_in(USER):
-            return await self._inner.with_role(wanted)
-        found = await self._memo.through(ROLES, wanted, lambda: self._inner.with_role(wanted))
-        return [copy(user) for user in found]
+            return await self._inner.with_role(wanted, where)
+        load = lambda: self._inner.with_role(wanted, where)  # noqa: E731
+        return [copy(user) for user in await self._memo.through(ROLES, (wanted, where), load)]
 
     async def page_by_state(self, state: UserState | None, page: PageRequest) -> Page[User]:
         return await self._inner.page_by_state(state, page)
 
     def _changed(self, user: User) -> None:
-        self._changes.note(USER, user.id)
-        self._changes.note(ROLES)
+        _person_changed(self._changes, user.id)
+
+
+class CachedMemberships(MembershipRepository):
+    """Each person's memberships: their reach is decided on them at nearly every update.
+    A membership put may be the person's role where they act now, so that is forgotten too."""
+
+    def __init__(self, inner: MembershipRepository, memo: Memo, changes: Changes) -> None:
+        self._inner, self._memo, self._changes = inner, memo, changes
+
+    async def get(self, person: UserId, org: OrgId) -> Membership | None:
+        if self._changes.touches(MEMBERSHIPS, person):
+            return await self._inner.get(person, org)
+        return next((m for m in await self.of_person(person) if m.organization == org), None)
+
+    async def of_person(self, person: UserId) -> list[Membership]:
+        if self._changes.touches(MEMBERSHIPS, person):
+            return await self._inner.of_person(person)
+        load = lambda: self._inner.of_person(person)  # noqa: E731
+        return list(await self._memo.through(MEMBERSHIPS, person, load))
+
+    async def put(self, membership: Membership) -> None:
+        await self._inner.put(membership)
+        _person_changed(self._changes, membership.person)
+
+
+def _person_changed(changes: Changes, person: UserId) -> None:
+    """Their row, their memberships, and every list of people by role."""
+    changes.note(USER, person)
+    changes.note(MEMBERSHIPS, person)
+    changes.note(ROLES)
+
+
+class CachedOrganizations(OrganizationRepository):
+    """Every organization at once: reach and inheritance are decided on the whole tree, at
+    nearly every update, and organizations are added or changed rarely. One looked up and
+    not remembered is asked of the database: the command line may have just added it."""
+
+    def __init__(self, inner: OrganizationRepository, memo: Memo, changes: Changes) -> None:
+        self._inner, self._memo, self._changes = inner, memo, changes
+
+    async def get(self, org: OrgId) -> Organization | None:
+        if self._changes.touches(ORGANIZATIONS):
+            return await self._inner.get(org)
+        found = (await self._kept()).by_id.get(org)
+        return _own_copy(found) if found else await self._inner.get(org)
+
+    async def by_slug(self, slug: str) -> Organization | None:
+        if self._changes.touches(ORGANIZATIONS):
+            return await self._inner.by_slug(slug)
+        found = next((o for o in (await self._kept()).by_id.values() if o.slug == slug), None)
+        return _own_copy(found) if found else await self._inner.by_slug(slug)
+
+    async def add(self, organization: Organization) -> None:
+        await self._inner.add(organization)
+        self._changes.note(ORGANIZATIONS)
+
+    async def save(self, organization: Organization) -> None:
+        await self._inner.save(organization)
+        self._changes.note(ORGANIZATIONS)
+
+    async def all(self) -> list[Organization]:
+        if self._changes.touches(ORGANIZATIONS):
+            return await self._inner.all()
+        return [_own_copy(o) for o in (await self._kept()).by_id.values()]
+
+    async def tree(self) -> OrgTree:
+        if self._changes.touches(ORGANIZATIONS):
+            return await self._inner.tree()
+        return (await self._kept()).tree
+
+    async def _kept(self) -> "_Organizations":
+        return await self._memo.through(ORGANIZATIONS, EVERY, self._load)
+
+    async def _load(self) -> "_Organizations":
+        everyone = await self._inner.all()
+        return _Organizations({o.id: o for o in everyone}, OrgTree.of(everyone))
+
+
+@attrs.frozen
+class _Organizations:
+    """Kept at once, built once: 10 000 organizations are looked up and walked at every update."""
+
+    by_id: dict[OrgId, Organization]
+    tree: OrgTree
+
+
+def _own_copy(organization: Organization) -> Organization:
+    """Settings are a dictionary: a change to a copy's must not reach the memo's."""
+    return attrs.evolve(organization, settings=dict(organization.settings))
 
 
 class CachedRooms(RoomRepository):
-    """Every room at once: a school has hundreds, and the wizard looks one up at every step."""
+    """Every room of an organization at once: a school has hundreds, and the wizard looks one
+    up at every step."""
 
     def __init__(self, inner: RoomRepository, memo: Memo, changes: Changes) -> None:
         self._inner, self._memo, self._changes = inner, memo, changes
 
-    async def get(self, code: RoomCode) -> Room | None:
-        if self._changes.touches(ROOMS):
-            return await self._inner.get(code)
-        return next((room for room in await self.all() if room.code == code), None)
+    async def get(self, org: OrgId, code: RoomCode) -> Room | None:
+        if self._changes.touches(ROOMS, org):
+            return await self._inner.get(org, code)
+        return next((room for room in await self.all(org) if room.code == code), None)
 
     async def upsert(self, room: Room) -> None:
         await self._inner.upsert(room)
-        self._changes.note(ROOMS)
+        self._changes.note(ROOMS, room.organization)
 
-    async def all(self) -> list[Room]:
-        if self._changes.touches(ROOMS):
-            return await self._inner.all()
-        return list(await self._memo.through(ROOMS, EVERY, self._inner.all))
+    async def all(self, org: OrgId) -> list[Room]:
+        if self._changes.touches(ROOMS, org):
+            return await self._inner.all(org)
+        return list(await self._memo.through(ROOMS, org, lambda: self._inner.all(org)))
 
 
 class CachedRequests(RequestRepository):
@@ -229,5 +339,10 @@ class CachedQueries(RequestQueries):
     async def workload(self) -> dict[UserId, int]:
         return await self._inner.workload()
 
-    async def digest(self, since: datetime, until: datetime, now: datetime) -> DigestCounts:
-        return await self._inner.digest(since, until, now)
+    async def by_number(self, org: OrgId, number: int) -> Request | None:
+        return await self._inner.by_number(org, number)
+
+    async def digest(
+        self, since: datetime, until: datetime, now: datetime, organizations: frozenset[OrgId]
+    ) -> DigestCounts:
+        return await self._inner.digest(since, until, now, organizations)

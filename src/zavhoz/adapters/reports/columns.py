@@ -59,12 +59,22 @@ COLUMNS = (
     Column("Причина отклонения или отмены", "Reason for rejection or cancellation", Kind.TEXT, 30),
 )
 
-DATES = tuple(i for i, column in enumerate(COLUMNS) if column.kind is Kind.DATE)
-HOURS = tuple(i for i, column in enumerate(COLUMNS) if column.kind is Kind.HOURS)
+SCHOOL = Column("Школа", "School", Kind.TEXT, 24)
+BY_SCHOOL = (COLUMNS[0], SCHOOL, *COLUMNS[1:])
+"""The columns when the requests come from several organizations: each line names its school."""
 
 
-def headers(language: str) -> list[str]:
-    return [column.header(language) for column in COLUMNS]
+def columns(by_school: bool) -> tuple[Column, ...]:
+    return BY_SCHOOL if by_school else COLUMNS
+
+
+def positions(kind: Kind, by_school: bool) -> tuple[int, ...]:
+    """Where the columns of ``kind`` are."""
+    return tuple(i for i, column in enumerate(columns(by_school)) if column.kind is kind)
+
+
+def headers(language: str, by_school: bool = False) -> list[str]:
+    return [column.header(language) for column in columns(by_school)]
 
 
 def neutralise(text: str) -> str:
@@ -75,10 +85,17 @@ def neutralise(text: str) -> str:
 class Cells:
     """Turns export lines into rows of cells in one language."""
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, by_school: bool = False) -> None:
         self._words: Words = words(language)
+        self._by_school = by_school
 
     def row(self, line: ExportLine) -> list[Cell]:
+        cells = self._cells(line)
+        if self._by_school:
+            cells.insert(1, neutralise(line.request.organization))
+        return cells
+
+    def _cells(self, line: ExportLine) -> list[Cell]:
         request, said = line.request, self._words
         met = line.sla_met
         return [

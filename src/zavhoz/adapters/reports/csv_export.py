@@ -12,7 +12,7 @@ from collections.abc import AsyncIterable, Callable
 from datetime import datetime
 from typing import BinaryIO
 
-from zavhoz.adapters.reports.columns import DATES, HOURS, Cells, headers
+from zavhoz.adapters.reports.columns import Cells, Kind, headers, positions
 from zavhoz.application.queries.export_requests import ExportLine
 
 DELIMITERS = (";", ",")
@@ -47,26 +47,29 @@ async def write_csv(
     *,
     language: str = "ru",
     delimiter: str = ";",
+    by_school: bool = False,
 ) -> int:
-    """Write a header and one row per line to ``out``; the number of rows written."""
+    """Write a header and one row per line to ``out``; the number of rows written.
+    ``by_school``: with a column naming each line's school (lines of several organizations)."""
     if delimiter not in DELIMITERS:
         raise ValueError(f"delimiter must be one of {DELIMITERS}, not {delimiter!r}")
     date_text = DATE_TEXT.get(language, _ru_date)
     comma = delimiter == ";"
-    cells = Cells(language)
+    cells = Cells(language, by_school)
+    dates, hours_at = positions(Kind.DATE, by_school), positions(Kind.HOURS, by_school)
     out.write(codecs.BOM_UTF8)
     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
     try:
         writer = csv.writer(text, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL)
-        writer.writerow(headers(language))
+        writer.writerow(headers(language, by_school))
         count = 0
         async for line in lines:
             row = cells.row(line)
-            for i in DATES:
+            for i in dates:
                 moment = row[i]
                 if isinstance(moment, datetime):
                     row[i] = date_text(moment)
-            for i in HOURS:
+            for i in hours_at:
                 hours = row[i]
                 if isinstance(hours, float):
                     number = f"{hours:.1f}"

@@ -1,9 +1,10 @@
 """Printable QR codes of the room registry: one PNG, or A4 PDF sheets of many.
 
-Each code opens the bot with the room filled in: ``https://t.me/<bot>?start=room_<code>``. The
-codes are drawn as vector squares in the PDF (sharp at any printer resolution) with the room's
-name under each, in a TrueType font with Cyrillic found on this machine (matplotlib's bundled
-DejaVu Sans first), so nothing is downloaded.
+Each code opens the bot with the room filled in: ``https://t.me/<bot>?start=<parameter>``, where
+the parameter names the room's organization too (see ``start_parameter``). The codes are drawn
+as vector squares in the PDF (sharp at any printer resolution) with the room's name under each,
+in a TrueType font with Cyrillic found on this machine (matplotlib's bundled DejaVu Sans first),
+so nothing is downloaded.
 """
 
 import importlib.util
@@ -20,6 +21,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from zavhoz.domain.ids import FIRST_ORG
 from zavhoz.domain.rooms import Room
 
 _USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
@@ -58,9 +60,23 @@ def bot_username(raw: str) -> str:
     return username
 
 
+def start_parameter(room: Room) -> str:
+    """What a room's link tells the bot: ``r_<organization id>_<code>``, or ``room_<code>`` for a
+    room of the first organization (the links printed before organizations existed).
+
+    The organization goes by its id, not its slug: a slug may be changed, a printed code may
+    not. The id is digits only, so the first ``_`` after ``r_<digits>`` ends it, whatever ``_``
+    and ``-`` the code holds (``r_12_gym_2`` is room ``gym_2`` of organization 12). At most
+    ``2 + 12 + 1 + 32 = 47`` characters of ``A-Za-z0-9_-``: within Telegram's 64.
+    """
+    if room.organization == FIRST_ORG:
+        return f"room_{room.code}"
+    return f"r_{room.organization}_{room.code}"
+
+
 def room_link(bot: str, room: Room) -> str:
     """The deep link that opens ``bot`` with ``room`` filled in."""
-    return f"https://t.me/{bot_username(bot)}?start=room_{room.code}"
+    return f"https://t.me/{bot_username(bot)}?start={start_parameter(room)}"
 
 
 def find_font() -> Path:

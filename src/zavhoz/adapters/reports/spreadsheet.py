@@ -16,11 +16,18 @@ class InMemorySpreadsheet(SpreadsheetWriter):
         self._delimiter = delimiter
 
     async def write(
-        self, lines: AsyncIterable[ExportLine], format: SpreadsheetFormat, language: str
+        self,
+        lines: AsyncIterable[ExportLine],
+        format: SpreadsheetFormat,
+        language: str,
+        *,
+        by_school: bool = False,
     ) -> bytes:
         buffer = io.BytesIO()
         if format is SpreadsheetFormat.CSV:
-            await write_csv(lines, buffer, language=language, delimiter=self._delimiter)
+            await write_csv(
+                lines, buffer, language=language, delimiter=self._delimiter, by_school=by_school
+            )
         else:
-            await write_xlsx(lines, buffer, language=language)
+            await write_xlsx(lines, buffer, language=language, by_school=by_school)
         return buffer.getvalue()

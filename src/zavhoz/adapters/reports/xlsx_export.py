@@ -18,7 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from zavhoz.adapters.reports.columns import COLUMNS, Cells, Kind
+from zavhoz.adapters.reports.columns import Cells, Column, Kind, columns
 from zavhoz.application.queries.export_requests import ExportLine
 
 EXCEL_DATE_FORMATS = {"ru": "DD.MM.YYYY HH:MM", "en": "YYYY-MM-DD HH:MM"}
@@ -33,17 +33,23 @@ class TooManyRows(Exception):
 
 
 async def write_xlsx(
-    lines: AsyncIterable[ExportLine], out: BinaryIO | Path | str, *, language: str = "ru"
+    lines: AsyncIterable[ExportLine],
+    out: BinaryIO | Path | str,
+    *,
+    language: str = "ru",
+    by_school: bool = False,
 ) -> int:
-    """Write a workbook with one sheet to ``out``; the number of request rows written."""
+    """Write a workbook with one sheet to ``out``; the number of request rows written.
+    ``by_school``: with a column naming each line's school (lines of several organizations)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET_TITLES.get(language, SHEET_TITLES["ru"]))
-    for index, column in enumerate(COLUMNS, start=1):
+    shown = columns(by_school)
+    for index, column in enumerate(shown, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
-    sheet.append([_header(sheet, column.header(language)) for column in COLUMNS])
-    styled = _styled_cells(sheet, language)
-    cells = Cells(language)
+    sheet.append([_header(sheet, column.header(language)) for column in shown])
+    styled = _styled_cells(sheet, language, shown)
+    cells = Cells(language, by_school)
     count = 0
     try:
         async for line in lines:
@@ -54,7 +60,7 @@ async def write_xlsx(
     except BaseException:
         _discard(sheet)
         raise
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(shown))}{count + 1}"
     workbook.save(out)
     return count
 
@@ -76,14 +82,14 @@ def _header(sheet: Any, title: str) -> Any:
     return cell
 
 
-def _styled_cells(sheet: Any, language: str) -> list[Any]:
+def _styled_cells(sheet: Any, language: str, shown: tuple[Column, ...]) -> list[Any]:
     """One reusable cell per date or hours column, carrying its number format."""
     formats = {
         Kind.DATE: EXCEL_DATE_FORMATS.get(language, EXCEL_DATE_FORMATS["ru"]),
         Kind.HOURS: HOURS_FORMAT,
     }
     styled: list[Any] = []
-    for column in COLUMNS:
+    for column in shown:
         number_format = formats.get(column.kind)
         cell = None
         if number_format is not None:

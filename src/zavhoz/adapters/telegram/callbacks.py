@@ -118,3 +118,10 @@ class UserCb(Button, prefix="u"):
     id: int
     action: str = "open"
     page: int = 0
+
+
+class OrgCb(Button, prefix="o"):
+    """The organization switcher: ``list`` the person's organizations, or switch ``to`` ``id``."""
+
+    action: str = "list"
+    id: int = 0

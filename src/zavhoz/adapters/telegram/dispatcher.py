@@ -9,6 +9,8 @@ from zavhoz.adapters.telegram.handlers import (
     card,
     fallback,
     lists,
+    org_join,
+    org_switch,
     preferences,
     start,
     users,
@@ -35,7 +37,9 @@ def feature_routers(with_reports: bool = False) -> list[Router]:
     Statistics and export need ``ReportServices``, so they join only when those are given.
     """
     menus = [
+        org_join.router(),
         start.router(),
+        org_switch.router(),
         lists.router(),
         card.router(),
         users.router(),

@@ -1,18 +1,24 @@
 """What the bot may ask of the core: every use case and query, built by the composition root."""
 
+from collections.abc import Mapping
+
 import attrs
 
+from zavhoz.application.org_settings import OrgSettings
 from zavhoz.application.ports import Clock, UnitOfWorkFactory
 from zavhoz.application.queries.get_user import GetUser
 from zavhoz.application.queries.list_executors import ListExecutors
 from zavhoz.application.queries.list_rooms import GetRoom, ListRooms
 from zavhoz.application.queries.list_users import ListUsers
+from zavhoz.application.queries.my_organizations import GetMyOrganizations
 from zavhoz.application.queries.my_requests import GetMyRequests
-from zavhoz.application.queries.open_at import GetOpenRequestsAt
+from zavhoz.application.queries.open_in_room import GetOpenRequestsInRoom
+from zavhoz.application.queries.organization_names import GetOrganizationNames
 from zavhoz.application.queries.person import GetPerson
 from zavhoz.application.queries.queue import GetQueue
 from zavhoz.application.queries.recent_locations import GetRecentLocations
 from zavhoz.application.queries.request_card import GetRequestCard
+from zavhoz.application.queries.room_at import GetRoomAt
 from zavhoz.application.queries.search import SearchRequests
 from zavhoz.application.settings import WorkflowSettings
 from zavhoz.application.use_cases.add_attachment import AddAttachment
@@ -28,6 +34,8 @@ from zavhoz.application.use_cases.create_request import CreateRequest
 from zavhoz.application.use_cases.decline_user import DeclineUser
 from zavhoz.application.use_cases.demote_user import DemoteUser
 from zavhoz.application.use_cases.hold_request import HoldRequest
+from zavhoz.application.use_cases.join_by_room import JoinByRoom
+from zavhoz.application.use_cases.join_organization import JoinOrganization
 from zavhoz.application.use_cases.promote_user import PromoteUser
 from zavhoz.application.use_cases.rate_request import RateRequest
 from zavhoz.application.use_cases.reassign_request import ReassignRequest
@@ -36,6 +44,7 @@ from zavhoz.application.use_cases.reject_request import RejectRequest
 from zavhoz.application.use_cases.reopen_request import ReopenRequest
 from zavhoz.application.use_cases.resume_request import ResumeRequest
 from zavhoz.application.use_cases.set_sla_warnings import SetSlaWarnings
+from zavhoz.application.use_cases.switch_organization import SwitchOrganization
 from zavhoz.application.use_cases.take_request import TakeRequest
 from zavhoz.application.use_cases.unblock_user import UnblockUser
 from zavhoz.application.use_cases.watch_request import WatchRequest
@@ -75,20 +84,47 @@ class Services:
     queue: GetQueue
     search: SearchRequests
     card: GetRequestCard
-    open_at: GetOpenRequestsAt
+    open_in_room: GetOpenRequestsInRoom
     recent_locations: GetRecentLocations
     rooms: ListRooms
     room: GetRoom
     executors: ListExecutors
     users: ListUsers
     person: GetPerson
+    join: JoinOrganization
+    switch: SwitchOrganization
+    my_organizations: GetMyOrganizations
+    organization_names: GetOrganizationNames
+    room_at: GetRoomAt
+    join_by_room: JoinByRoom
+
+
+@attrs.frozen
+class EnvironmentOnly:
+    """Organizations' settings where none may be set: every one works by the environment's."""
+
+    settings: WorkflowSettings
+    keys: tuple[str, ...] = ()
+    environment: Mapping[str, str] = attrs.field(factory=dict)
+
+    def check(self, merged: Mapping[str, str]) -> None:
+        """Nothing to check: no organization sets anything here."""
+
+    def workflow(self, merged: Mapping[str, str]) -> WorkflowSettings:
+        return self.settings
 
 
 def build_services(
-    uow_factory: UnitOfWorkFactory, clock: Clock, settings: WorkflowSettings
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    settings: WorkflowSettings,
+    org_settings: OrgSettings | None = None,
 ) -> Services:
-    """Every use case and query of ``Services`` over the same ports (the container's provider)."""
+    """Every use case and query of ``Services`` over the same ports (the container's provider).
+
+    Without ``org_settings`` (tests), organizations work by ``settings`` alone."""
     ports = (uow_factory, clock, settings)
+    per_org = org_settings or EnvironmentOnly(settings)
     return Services(
         settings=settings,
         clock=clock,
@@ -121,11 +157,17 @@ def build_services(
         queue=GetQueue(*ports),
         search=SearchRequests(*ports),
         card=GetRequestCard(*ports),
-        open_at=GetOpenRequestsAt(*ports),
+        open_in_room=GetOpenRequestsInRoom(*ports),
         recent_locations=GetRecentLocations(*ports),
         rooms=ListRooms(*ports),
         room=GetRoom(*ports),
         executors=ListExecutors(*ports),
         users=ListUsers(*ports),
         person=GetPerson(*ports),
+        join=JoinOrganization(*ports, per_org),
+        switch=SwitchOrganization(*ports),
+        my_organizations=GetMyOrganizations(*ports),
+        organization_names=GetOrganizationNames(*ports),
+        room_at=GetRoomAt(*ports),
+        join_by_room=JoinByRoom(*ports, per_org),
     )

@@ -1,8 +1,9 @@
 from zavhoz.application.ports import UnitOfWork
+from zavhoz.application.reach import reach_of, tree_of
 from zavhoz.application.transaction import load_user
 from zavhoz.domain.errors import NotPermitted
-from zavhoz.domain.ids import UserId
-from zavhoz.domain.users import User
+from zavhoz.domain.ids import OrgId, UserId
+from zavhoz.domain.users import Role, User
 
 
 async def load_viewer(uow: UnitOfWork, viewer_id: UserId, *, executors_only: bool = False) -> User:
@@ -12,3 +13,10 @@ async def load_viewer(uow: UnitOfWork, viewer_id: UserId, *, executors_only: boo
     if executors_only and not viewer.is_executor:
         raise NotPermitted("view", "executors_only")
     return viewer
+
+
+async def work_scope(uow: UnitOfWork, viewer: User) -> frozenset[OrgId]:
+    """The organizations whose requests the viewer works on from where they are now: their
+    current one and those below it, wherever they are an executor or an admin."""
+    below = (await tree_of(uow)).below(viewer.organization)
+    return below & (await reach_of(uow, viewer.id)).where(Role.EXECUTOR, Role.ADMIN)

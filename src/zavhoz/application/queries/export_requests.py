@@ -4,19 +4,21 @@ from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
+import attrs
+
 from zavhoz.application.export import (
     CLOSED_WITH_REASON,
     ExportQuery,
     ExportRow,
     ExportSource,
 )
+from zavhoz.application.org_settings import workflow_of
 from zavhoz.application.ports import UnitOfWorkFactory
-from zavhoz.application.queries._viewer import load_viewer
+from zavhoz.application.queries._admin_scope import admin_scope
 from zavhoz.application.settings import WorkflowSettings
 from zavhoz.domain.calendar import WorkingCalendar
 from zavhoz.domain.catalog import Status
-from zavhoz.domain.errors import NotPermitted
-from zavhoz.domain.ids import UserId
+from zavhoz.domain.ids import OrgId, UserId
 
 CHUNK = 1000
 _HOUR = timedelta(hours=1)
@@ -45,29 +47,53 @@ class ExportLine(NamedTuple):
     """Why it was rejected or cancelled; ``None`` unless it is."""
 
 
+@attrs.frozen
+class Export:
+    """The lines as they are read, and which organizations they come from."""
+
+    lines: AsyncIterator[ExportLine]
+    organizations: frozenset[OrgId]
+
+    def __aiter__(self) -> AsyncIterator[ExportLine]:
+        return self.lines
+
+    @property
+    def by_school(self) -> bool:
+        """Lines of more than one organization: a file names each line's school."""
+        return len(self.organizations) > 1
+
+
 class ExportRequests:
-    """Admins' export of requests (``actor_id=None`` is the operator at the command line)."""
+    """Admins' export of the requests of the organizations they administer from where they
+    are now (``school``: of one of them and those below it); ``actor_id=None`` is the operator
+    at the command line, whose ``school`` is the ``--org`` given (all when ``None``)."""
 
     def __init__(
         self, uow_factory: UnitOfWorkFactory, source: ExportSource, settings: WorkflowSettings
     ) -> None:
         self._uow_factory = uow_factory
         self._source = source
-        self._calendar = settings.calendar
+        self._settings = settings
 
     async def __call__(
-        self, actor_id: UserId | None, query: ExportQuery, *, chunk: int = CHUNK
-    ) -> AsyncIterator[ExportLine]:
+        self,
+        actor_id: UserId | None,
+        query: ExportQuery,
+        *,
+        school: OrgId | None = None,
+        chunk: int = CHUNK,
+    ) -> Export:
         """Check the actor now, then stream the lines as they are read."""
-        if actor_id is not None:
-            async with self._uow_factory(read_only=True) as uow:
-                actor = await load_viewer(uow, actor_id)
-            if not actor.is_admin:
-                raise NotPermitted("export", "admins_only")
-        return self._lines(query, chunk)
+        async with self._uow_factory(read_only=True) as uow:
+            scope = await admin_scope(uow, actor_id, school, "export")
+            calendar = (await workflow_of(uow, self._settings, scope.home)).calendar
+        scoped = attrs.evolve(query, organizations=scope.organizations)
+        return Export(self._lines(scoped, calendar, chunk), scope.organizations)
 
-    async def _lines(self, query: ExportQuery, chunk: int) -> AsyncIterator[ExportLine]:
-        hours = WorkingHours(self._calendar)
+    async def _lines(
+        self, query: ExportQuery, calendar: WorkingCalendar, chunk: int
+    ) -> AsyncIterator[ExportLine]:
+        hours = WorkingHours(calendar)
         async for row in self._source.rows(query, chunk):
             yield hours.line(row)
 

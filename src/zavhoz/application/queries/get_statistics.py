@@ -1,7 +1,8 @@
 """The statistics of a period, for admins (and for the operator at the command line)."""
 
+from zavhoz.application.org_settings import workflow_of
 from zavhoz.application.ports import Clock, UnitOfWorkFactory
-from zavhoz.application.queries._viewer import load_viewer
+from zavhoz.application.queries._admin_scope import Scope, admin_scope
 from zavhoz.application.settings import WorkflowSettings
 from zavhoz.application.statistics import (
     MOST_WITH_TIES,
@@ -16,9 +17,9 @@ from zavhoz.application.statistics import (
     top_with_ties,
 )
 from zavhoz.application.use_cases._service import Service
+from zavhoz.domain.calendar import WorkingCalendar
 from zavhoz.domain.catalog import Status
-from zavhoz.domain.errors import NotPermitted
-from zavhoz.domain.ids import UserId
+from zavhoz.domain.ids import OrgId, UserId
 
 _STATUS_ORDER = list(Status)
 _ASKED = MOST_WITH_TIES + 1
@@ -26,10 +27,10 @@ _ASKED = MOST_WITH_TIES + 1
 
 
 class GetStatistics(Service):
-    """Every figure of ``application.statistics`` for a period; only active admins may ask.
-
-    ``actor_id=None`` is the operator at the command line, who has the database anyway.
-    """
+    """Every figure of ``application.statistics`` for a period, over the organizations an
+    active admin administers from where they are now (``school``: one of them and those below
+    it). ``actor_id=None`` is the operator at the command line: ``school`` is the ``--org``
+    given and everything below it (every organization when ``None``)."""
 
     def __init__(
         self,
@@ -41,30 +42,35 @@ class GetStatistics(Service):
         super().__init__(uow_factory, clock, settings)
         self._source = source
 
-    async def authorize(self, actor_id: UserId | None) -> None:
-        """Raise ``NotPermitted`` unless ``actor_id`` may see statistics (before offering them)."""
-        if actor_id is None:
-            return
+    async def authorize(self, actor_id: UserId | None, school: OrgId | None = None) -> None:
+        """Raise ``NotPermitted`` unless ``actor_id`` may see statistics (before offering them),
+        ``NotFound`` for a ``school`` beyond their reach."""
+        await self._scope(actor_id, school)
+
+    async def _scope(
+        self, actor_id: UserId | None, school: OrgId | None
+    ) -> tuple[Scope, WorkingCalendar]:
         async with self._reading() as uow:
-            viewer = await load_viewer(uow, actor_id)
-        if not viewer.is_admin:
-            raise NotPermitted("view_statistics", "admins_only")
+            scope = await admin_scope(uow, actor_id, school, "view_statistics")
+            return scope, (await workflow_of(uow, self._settings, scope.home)).calendar
 
     def last_days(self, days: int) -> Period:
         """The ``days`` local days up to today, in the working calendar's zone."""
         today = self._clock.now().astimezone(self._settings.calendar.timezone).date()
         return Period.last_days(days, today)
 
-    async def __call__(self, actor_id: UserId | None, period: Period) -> Statistics:
-        await self.authorize(actor_id)
-        calendar = self._settings.calendar
+    async def __call__(
+        self, actor_id: UserId | None, period: Period, school: OrgId | None = None
+    ) -> Statistics:
+        scope, calendar = await self._scope(actor_id, school)
+        orgs = scope.organizations
         zone = calendar.timezone
         since, until = period.bounds(zone)
         now = self._clock.now()
         source = self._source
-        counts = await source.counts(since, until, now)
-        per_day = await source.per_day(period.edges(zone))
-        rows = await source.durations(since, until)
+        counts = await source.counts(orgs, since, until, now)
+        per_day = await source.per_day(orgs, period.edges(zone))
+        rows = await source.durations(orgs, since, until)
         spans = Durations.of(rows, since, until, calendar)
         executors = tuple(
             PerExecutor(
@@ -74,9 +80,9 @@ class GetStatistics(Service):
                 completed=e.completed,
                 complete_median=median(spans.complete_by.get(e.user_id, ())),
             )
-            for e in await source.executors(since, until)
+            for e in await source.executors(orgs, since, until)
         )
-        mix = await source.status_mix(since, until)
+        mix = await source.status_mix(orgs, since, until)
         return Statistics(
             period=period,
             since=since,
@@ -96,8 +102,8 @@ class GetStatistics(Service):
             sla_met=counts.sla_met,
             rated=counts.rated,
             average_rating=counts.average_rating,
-            top_locations=top_with_ties(await source.top_locations(since, until, _ASKED)),
-            top_categories=top_with_ties(await source.top_categories(since, until, _ASKED)),
+            top_locations=top_with_ties(await source.top_locations(orgs, since, until, _ASKED)),
+            top_categories=top_with_ties(await source.top_categories(orgs, since, until, _ASKED)),
             status_mix=tuple(sorted(mix, key=lambda m: _STATUS_ORDER.index(m.status))),
             executors=tuple(sorted(executors, key=_busiest_first)),
             days=tuple(

@@ -2,7 +2,7 @@ import attrs
 
 from zavhoz.application.filters import QueueFilter
 from zavhoz.application.paging import Page, PageRequest
-from zavhoz.application.queries._viewer import load_viewer
+from zavhoz.application.queries._viewer import load_viewer, work_scope
 from zavhoz.application.use_cases._service import Service
 from zavhoz.domain.ids import UserId
 from zavhoz.domain.request import Request
@@ -27,5 +27,6 @@ class GetQueue(Service):
                 query,
                 assignee=viewer.id if mine else query.assignee,
                 overdue_at=now if overdue else query.overdue_at,
+                organizations=await work_scope(uow, viewer),
             )
             return await uow.queries.queue(narrowed, now, page)

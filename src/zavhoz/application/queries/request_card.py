@@ -8,6 +8,7 @@ import attrs
 
 from zavhoz.application.ports import UnitOfWork
 from zavhoz.application.queries._viewer import load_viewer
+from zavhoz.application.transaction import seat_at
 from zavhoz.application.use_cases._service import Service
 from zavhoz.domain.errors import DomainError, NotFound, NotPermitted
 from zavhoz.domain.events import HistoryEvent
@@ -49,6 +50,7 @@ class GetRequestCard(Service):
             if found is None:
                 raise NotFound("request", str(request_id))
             request, events = found
+            viewer = await seat_at(uow, viewer, request)
             if not can_view(viewer, request):
                 raise NotPermitted("view", "not_a_participant")
             history = tuple(e for e in events if _visible(e, viewer, request))

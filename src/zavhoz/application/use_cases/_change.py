@@ -6,9 +6,11 @@ from typing import Generic, Protocol, TypeVar
 
 import attrs
 
+from zavhoz.application.org_settings import workflow_of
 from zavhoz.application.ports import UnitOfWork
 from zavhoz.application.recording import record_changes
-from zavhoz.application.transaction import in_transaction, load_request, load_user
+from zavhoz.application.settings import WorkflowSettings
+from zavhoz.application.transaction import in_transaction, load_request, load_user, seat_at
 from zavhoz.application.use_cases._service import Service
 from zavhoz.domain.errors import ChangedMeanwhile, NotPermitted
 from zavhoz.domain.ids import RequestId, UserId
@@ -34,6 +36,8 @@ class Change:
     request: Request
     actor: User
     now: datetime
+    settings: WorkflowSettings
+    """The workflow of the request's organization."""
 
 
 class RequestChange(Service, ABC, Generic[C]):
@@ -41,12 +45,13 @@ class RequestChange(Service, ABC, Generic[C]):
         """Act on the request; with ``seen``, only if it is still at that version."""
 
         async def work(uow: UnitOfWork) -> Request:
-            actor = await load_user(uow, command.actor_id)
             request = await load_request(uow, command.request_id)
+            actor = await seat_at(uow, await load_user(uow, command.actor_id), request)
             if seen is not None:
                 _as_seen(actor, request, seen)
-            await self._apply(command, Change(uow, request, actor, self._clock.now()))
-            await record_changes(uow, request, self._settings)
+            settings = await workflow_of(uow, self._settings, request.organization)
+            await self._apply(command, Change(uow, request, actor, self._clock.now(), settings))
+            await record_changes(uow, request, settings)
             return request
 
         return await in_transaction(self._uow_factory, work)

@@ -1,6 +1,6 @@
 import attrs
 
-from zavhoz.application.transaction import load_user
+from zavhoz.application.transaction import load_worker
 from zavhoz.application.use_cases._change import Change, RequestChange
 from zavhoz.domain.ids import RequestId, UserId
 
@@ -14,5 +14,5 @@ class AssignRequestCommand:
 
 class AssignRequest(RequestChange[AssignRequestCommand]):
     async def _apply(self, command: AssignRequestCommand, change: Change) -> None:
-        target = await load_user(change.uow, command.assignee_id)
+        target = await load_worker(change.uow, command.assignee_id, change.request)
         change.request.assign(change.actor, target, change.now)

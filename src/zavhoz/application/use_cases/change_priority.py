@@ -14,5 +14,5 @@ class ChangePriorityCommand:
 
 class ChangePriority(RequestChange[ChangePriorityCommand]):
     async def _apply(self, command: ChangePriorityCommand, change: Change) -> None:
-        calendar = self._settings.calendar
+        calendar = change.settings.calendar
         change.request.change_priority(change.actor, command.priority, change.now, calendar)

@@ -20,5 +20,5 @@ class CompleteRequest(RequestChange[CompleteRequestCommand]):
             command.report,
             command.photos,
             change.now,
-            photo_required=self._settings.require_completion_photo,
+            photo_required=change.settings.require_completion_photo,
         )

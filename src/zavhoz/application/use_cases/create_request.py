@@ -1,5 +1,6 @@
 import attrs
 
+from zavhoz.application.org_settings import workflow_of
 from zavhoz.application.ports import UnitOfWork
 from zavhoz.application.recording import record_changes
 from zavhoz.application.transaction import in_transaction, load_user
@@ -7,7 +8,7 @@ from zavhoz.application.use_cases._service import Service
 from zavhoz.domain.attachments import Attachment
 from zavhoz.domain.catalog import Category, Priority
 from zavhoz.domain.errors import NotFound
-from zavhoz.domain.ids import RoomCode, UserId
+from zavhoz.domain.ids import OrgId, RoomCode, UserId
 from zavhoz.domain.request import Request
 
 
@@ -35,9 +36,11 @@ class CreateRequest(Service):
             )
             if earlier is not None:
                 return earlier
+        author = await load_user(uow, command.author_id)
+        settings = await workflow_of(uow, self._settings, author.organization)
         request = Request.create(
-            author=await load_user(uow, command.author_id),
-            location=await self._location(uow, command),
+            author=author,
+            location=await self._location(uow, command, author.organization),
             category=command.category,
             description=command.description,
             priority=command.priority,
@@ -45,15 +48,15 @@ class CreateRequest(Service):
             room_code=command.room_code,
             idempotency_key=command.idempotency_key,
             now=self._clock.now(),
-            calendar=self._settings.calendar,
+            calendar=settings.calendar,
         )
-        await record_changes(uow, request, self._settings, new=True)
+        await record_changes(uow, request, settings, new=True)
         return request
 
-    async def _location(self, uow: UnitOfWork, command: CreateRequestCommand) -> str:
+    async def _location(self, uow: UnitOfWork, command: CreateRequestCommand, org: OrgId) -> str:
         if command.room_code is None:
             return command.location
-        room = await uow.rooms.get(command.room_code)
+        room = await uow.rooms.get(org, command.room_code)
         if room is None:
             raise NotFound("room", command.room_code)
         return room.name

@@ -17,7 +17,7 @@ from zavhoz.application.ports import UnitOfWork
 from zavhoz.application.transaction import in_transaction, load_user
 from zavhoz.application.use_cases._service import Service
 from zavhoz.domain.errors import NotPermitted, ValidationFailed
-from zavhoz.domain.ids import RoomCode, UserId
+from zavhoz.domain.ids import FIRST_ORG, OrgId, RoomCode, UserId
 from zavhoz.domain.rooms import Room, room_code
 from zavhoz.domain.text import ROOM_NAME, TextRule, normalize
 
@@ -46,6 +46,8 @@ class ImportRoomsCommand:
     """An admin, or ``None`` for the operator at the command line."""
     content: str | bytes
     """The whole file: text, or bytes in UTF-8 (a byte-order mark is skipped)."""
+    organization: OrgId = FIRST_ORG
+    """The operator's choice; an admin imports into their current organization."""
 
 
 @attrs.frozen(kw_only=True)
@@ -93,14 +95,11 @@ class ImportRooms(Service):
         return await in_transaction(self._uow_factory, lambda uow: self._run(uow, command))
 
     async def _run(self, uow: UnitOfWork, command: ImportRoomsCommand) -> ImportResult:
-        if command.actor_id is not None:
-            actor = await load_user(uow, command.actor_id)
-            if not (actor.is_active and actor.is_admin):
-                raise NotPermitted("import_rooms", "admins_only")
+        org = await self._organization(uow, command)
         parsed = parse_rooms(command.content)
-        known = {room.code: room for room in await uow.rooms.all()}
+        known = {room.code: room for room in await uow.rooms.all(org)}
         created = updated = unchanged = 0
-        for room in parsed.rooms:
+        for room in (attrs.evolve(room, organization=org) for room in parsed.rooms):
             before = known.get(room.code)
             if before == room:
                 unchanged += 1
@@ -113,6 +112,14 @@ class ImportRooms(Service):
         return ImportResult(
             created=created, updated=updated, unchanged=unchanged, errors=parsed.errors
         )
+
+    async def _organization(self, uow: UnitOfWork, command: ImportRoomsCommand) -> OrgId:
+        if command.actor_id is None:
+            return command.organization
+        actor = await load_user(uow, command.actor_id)
+        if not (actor.is_active and actor.is_admin):
+            raise NotPermitted("import_rooms", "admins_only")
+        return actor.organization
 
 
 def parse_rooms(content: str | bytes) -> ParsedRooms:

@@ -1,12 +1,15 @@
+from datetime import datetime
+
 import attrs
 
+from zavhoz.application.org_settings import workflow_of
 from zavhoz.application.ports import UnitOfWork
 from zavhoz.application.recording import messages_to
 from zavhoz.application.settings import RegistrationMode
-from zavhoz.application.transaction import in_transaction
+from zavhoz.application.transaction import in_transaction, reaching
 from zavhoz.application.use_cases._service import Service
 from zavhoz.domain.events import PayloadValue
-from zavhoz.domain.ids import UserId
+from zavhoz.domain.ids import FIRST_ORG, OrgId, UserId
 from zavhoz.domain.text import USER_NAME
 from zavhoz.domain.users import Role, User, UserState
 
@@ -39,10 +42,11 @@ class RegisterUser(Service):
             if _profile(user) != before:
                 await uow.users.save(user)
             return Registration(user, is_new=False)
-        user = self._newcomer(command)
+        first = await workflow_of(uow, self._settings, FIRST_ORG)
+        user = self._newcomer(command, first.registration is RegistrationMode.APPROVAL)
         await uow.users.add(user)
         if user.state is UserState.PENDING:
-            await self._ask_admins(uow, user)
+            await ask_admins(uow, user, user.organization, self._clock.now())
         return Registration(user, is_new=True)
 
     def _refresh(self, user: User, command: RegisterUserCommand) -> None:
@@ -50,9 +54,9 @@ class RegisterUser(Service):
         user.username, user.language = command.username, command.language
         user.reachable = True
 
-    def _newcomer(self, command: RegisterUserCommand) -> User:
+    def _newcomer(self, command: RegisterUserCommand, approval: bool) -> User:
+        """A newcomer starts in the first organization, unless an invite takes them elsewhere."""
         admin = command.user_id in self._settings.admin_ids
-        approval = self._settings.registration is RegistrationMode.APPROVAL
         user = User(
             id=command.user_id,
             role=Role.ADMIN if admin else Role.STAFF,
@@ -62,16 +66,16 @@ class RegisterUser(Service):
         self._refresh(user, command)
         return user
 
-    async def _ask_admins(self, uow: UnitOfWork, user: User) -> None:
-        admins = [admin.id for admin in await uow.users.with_role([Role.ADMIN])]
-        params: dict[str, PayloadValue] = {"user_id": user.id, "name": user.name}
-        params["username"] = user.username
-        prefix = f"user:{user.id}:registration"
-        await uow.outbox.add(
-            messages_to(admins, "registration_pending", params, prefix, self._clock.now())
-        )
-
 
 def _profile(user: User) -> tuple[object, ...]:
     """What a contact refreshes (the rest of a person changes only by someone's decision)."""
     return user.name, user.username, user.language, user.reachable
+
+
+async def ask_admins(uow: UnitOfWork, user: User, org: OrgId, now: datetime) -> None:
+    """Tell the admins reaching ``org`` that ``user`` waits for their approval there."""
+    admins = [admin.id for admin in await reaching(uow, org, Role.ADMIN)]
+    params: dict[str, PayloadValue] = {"user_id": user.id, "name": user.name}
+    params["username"] = user.username
+    prefix = f"user:{user.id}:registration:{org}"
+    await uow.outbox.add(messages_to(admins, "registration_pending", params, prefix, now))

@@ -13,4 +13,4 @@ class ReopenRequestCommand:
 
 class ReopenRequest(RequestChange[ReopenRequestCommand]):
     async def _apply(self, command: ReopenRequestCommand, change: Change) -> None:
-        change.request.reopen(change.actor, command.reason, change.now, self._settings.calendar)
+        change.request.reopen(change.actor, command.reason, change.now, change.settings.calendar)

@@ -12,4 +12,4 @@ class ResumeRequestCommand:
 
 class ResumeRequest(RequestChange[ResumeRequestCommand]):
     async def _apply(self, command: ResumeRequestCommand, change: Change) -> None:
-        change.request.resume(change.actor, change.now, self._settings.calendar)
+        change.request.resume(change.actor, change.now, change.settings.calendar)

@@ -5,7 +5,7 @@ import attrs
 from zavhoz.application.messages import OutboxMessage
 from zavhoz.application.ports import UnitOfWork
 from zavhoz.application.recording import may_be_told, messages_to, request_params
-from zavhoz.application.transaction import in_transaction, load_request
+from zavhoz.application.transaction import in_transaction, load_request, reaching
 from zavhoz.application.use_cases._service import Service
 from zavhoz.domain import sla
 from zavhoz.domain.ids import RequestId
@@ -54,7 +54,7 @@ class ScanSla(Service):
         self, uow: UnitOfWork, request: Request, checkpoint: SlaCheckpoint
     ) -> list[OutboxMessage]:
         recipients = [request.assignee] if request.assignee else []
-        for admin in await uow.users.with_role([Role.ADMIN]):
+        for admin in await reaching(uow, request.organization, Role.ADMIN):
             if checkpoint.level is not SlaLevel.WARNING or not admin.mute_sla_warnings:
                 recipients.append(admin.id)
         people = [u for u in dict.fromkeys(recipients) if await may_be_told(uow, u)]

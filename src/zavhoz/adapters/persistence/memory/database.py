@@ -4,7 +4,8 @@ import attrs
 
 from zavhoz.application.messages import OutboxMessage
 from zavhoz.domain.events import HistoryEvent
-from zavhoz.domain.ids import RequestId, RoomCode, UserId
+from zavhoz.domain.ids import FIRST_ORG, OrgId, RequestId, RoomCode, UserId
+from zavhoz.domain.organizations import Invite, Membership, Organization, first_organization
 from zavhoz.domain.request import Request
 from zavhoz.domain.rooms import Room
 from zavhoz.domain.users import User
@@ -29,10 +30,16 @@ class DeliveryState:
 class MemoryDatabase:
     """The committed state. Units of work stage their changes and apply them here on commit."""
 
+    organizations: dict[OrgId, Organization] = attrs.field(
+        factory=lambda: {FIRST_ORG: first_organization()}
+    )
+    memberships: dict[tuple[UserId, OrgId], Membership] = attrs.field(factory=dict)
+    invites: dict[str, Invite] = attrs.field(factory=dict)
+    last_numbers: dict[OrgId, int] = attrs.field(factory=dict)
     users: dict[UserId, User] = attrs.field(factory=dict)
     requests: dict[RequestId, Request] = attrs.field(factory=dict)
     history: dict[RequestId, list[HistoryEvent]] = attrs.field(factory=dict)
-    rooms: dict[RoomCode, Room] = attrs.field(factory=dict)
+    rooms: dict[tuple[OrgId, RoomCode], Room] = attrs.field(factory=dict)
     outbox: list[OutboxMessage] = attrs.field(factory=list)
     """Every message ever queued; its delivery id is its position plus one."""
     deliveries: dict[int, DeliveryState] = attrs.field(factory=dict)
@@ -42,6 +49,13 @@ class MemoryDatabase:
     def next_request_id(self) -> RequestId:
         self.last_request_id += 1
         return RequestId(self.last_request_id)
+
+    def next_org_id(self) -> OrgId:
+        return OrgId(max(self.organizations, default=0) + 1)
+
+    def next_number(self, org: OrgId) -> int:
+        self.last_numbers[org] = self.last_numbers.get(org, 0) + 1
+        return self.last_numbers[org]
 
     def delivery(self, delivery_id: int) -> DeliveryState | None:
         if not 1 <= delivery_id <= len(self.outbox):

@@ -8,7 +8,7 @@ from zavhoz.application.paging import Page, PageRequest
 from zavhoz.application.ports import DigestCounts, RequestQueries
 from zavhoz.domain.catalog import Status
 from zavhoz.domain.events import HistoryEvent
-from zavhoz.domain.ids import RequestId, RoomCode, UserId
+from zavhoz.domain.ids import OrgId, RequestId, RoomCode, UserId
 from zavhoz.domain.request import Request
 from zavhoz.domain.rooms import place_key
 
@@ -39,6 +39,10 @@ class MemoryRequestQueries(RequestQueries):
             return None
         return deepcopy(request), list(self._db.history.get(request_id, []))
 
+    async def by_number(self, org: OrgId, number: int) -> Request | None:
+        found = self._where(lambda r: r.organization == org and r.number == number)
+        return deepcopy(found[0]) if found else None
+
     async def open_at(self, location: str, room_code: RoomCode | None) -> list[Request]:
         place = place_key(location)
         return sorted(
@@ -65,8 +69,10 @@ class MemoryRequestQueries(RequestQueries):
             load[request.assignee] = load.get(request.assignee, 0) + 1
         return load
 
-    async def digest(self, since: datetime, until: datetime, now: datetime) -> DigestCounts:
-        requests = self._db.requests.values()
+    async def digest(
+        self, since: datetime, until: datetime, now: datetime, organizations: frozenset[OrgId]
+    ) -> DigestCounts:
+        requests = [r for r in self._db.requests.values() if r.organization in organizations]
         return DigestCounts(
             new=sum(since <= r.created_at < until for r in requests),
             overdue=sum(r.is_overdue(now) for r in requests),
@@ -89,6 +95,7 @@ def _matches(request: Request, query: QueueFilter) -> bool:
         and query.assignee in (None, request.assignee)
         and (query.overdue_at is None or request.is_overdue(query.overdue_at))
         and all(word in haystack for word in query.words)
+        and (query.organizations is None or request.organization in query.organizations)
     )
 
 

@@ -5,9 +5,10 @@ import attrs
 
 from zavhoz.adapters.persistence.memory.database import DeliveryState, MemoryDatabase
 from zavhoz.application.messages import OutboxMessage
-from zavhoz.domain.errors import ConcurrentUpdate
+from zavhoz.domain.errors import AlreadyExists, ConcurrentUpdate
 from zavhoz.domain.events import HistoryEvent
-from zavhoz.domain.ids import RequestId, RoomCode, UserId
+from zavhoz.domain.ids import OrgId, RequestId, RoomCode, UserId
+from zavhoz.domain.organizations import Invite, Membership, Organization
 from zavhoz.domain.request import Request
 from zavhoz.domain.rooms import Room
 from zavhoz.domain.users import User
@@ -19,12 +20,15 @@ DeliveryChange = Callable[[DeliveryState], DeliveryState]
 class Stage:
     """Changes of one unit of work, applied to the database all together or not at all."""
 
+    organizations: dict[OrgId, Organization] = attrs.field(factory=dict)
+    memberships: dict[tuple[UserId, OrgId], Membership] = attrs.field(factory=dict)
+    invites: dict[str, Invite] = attrs.field(factory=dict)
     users: dict[UserId, User] = attrs.field(factory=dict)
     requests: dict[RequestId, Request] = attrs.field(factory=dict)
     loaded_versions: dict[RequestId, int] = attrs.field(factory=dict)
     created: set[RequestId] = attrs.field(factory=set)
     history: list[tuple[RequestId, list[HistoryEvent]]] = attrs.field(factory=list)
-    rooms: dict[RoomCode, Room] = attrs.field(factory=dict)
+    rooms: dict[tuple[OrgId, RoomCode], Room] = attrs.field(factory=dict)
     outbox: list[OutboxMessage] = attrs.field(factory=list)
     deliveries: dict[int, DeliveryState] = attrs.field(factory=dict)
     """Delivery states as this unit of work sees them (its own changes on what it read)."""
@@ -34,6 +38,9 @@ class Stage:
 
     def apply(self, db: MemoryDatabase) -> None:
         self._check(db)
+        db.organizations.update(deepcopy(self.organizations))
+        db.memberships.update(self.memberships)
+        db.invites.update(deepcopy(self.invites))
         db.users.update(deepcopy(self.users))
         db.requests.update(deepcopy(self.requests))
         for request_id, events in self.history:
@@ -51,6 +58,10 @@ class Stage:
                 db.deliveries[delivery_id] = attrs.evolve(changed, revision=current.revision + 1)
 
     def _check(self, db: MemoryDatabase) -> None:
+        taken_slugs = {org.slug: org.id for org in db.organizations.values()}
+        for org in self.organizations.values():
+            if taken_slugs.get(org.slug, org.id) != org.id:
+                raise AlreadyExists("organization", org.slug)
         taken_keys = db.idempotency_keys()
         for request_id, request in self.requests.items():
             if request_id in self.created:

@@ -15,7 +15,7 @@ from zavhoz.application.statistics import (
     StatusCount,
 )
 from zavhoz.domain.catalog import Status
-from zavhoz.domain.ids import UserId
+from zavhoz.domain.ids import OrgId, UserId
 from zavhoz.domain.request import Request
 
 
@@ -29,8 +29,10 @@ class MemoryStatisticsSource(StatisticsSource):
     def __init__(self, db: MemoryDatabase) -> None:
         self._db = db
 
-    async def counts(self, since: datetime, until: datetime, now: datetime) -> PeriodCounts:
-        everything = list(self._db.requests.values())
+    async def counts(
+        self, organizations: frozenset[OrgId], since: datetime, until: datetime, now: datetime
+    ) -> PeriodCounts:
+        everything = self._of(organizations)
         completed = [r for r in everything if _within(r.completed_at, since, until)]
         ratings = [r.rating for r in completed if r.rating is not None]
 
@@ -53,9 +55,11 @@ class MemoryStatisticsSource(StatisticsSource):
             average_rating=sum(ratings) / len(ratings) if ratings else None,
         )
 
-    async def per_day(self, edges: Sequence[datetime]) -> list[tuple[int, int]]:
+    async def per_day(
+        self, organizations: frozenset[OrgId], edges: Sequence[datetime]
+    ) -> list[tuple[int, int]]:
         spans = list(pairwise(edges))
-        everything = list(self._db.requests.values())
+        everything = self._of(organizations)
         return [
             (
                 sum(_within(r.created_at, start, end) for r in everything),
@@ -65,26 +69,30 @@ class MemoryStatisticsSource(StatisticsSource):
         ]
 
     async def top_locations(
-        self, since: datetime, until: datetime, limit: int
+        self, organizations: frozenset[OrgId], since: datetime, until: datetime, limit: int
     ) -> list[LocationCount]:
-        groups = self._groups(since, until, lambda r: r.location.casefold())
+        groups = self._groups(organizations, since, until, lambda r: r.location.casefold())
         ranked = _ranked(groups)[:limit]
         return [LocationCount(max(group, key=_number).location, len(group)) for group in ranked]
 
     async def top_categories(
-        self, since: datetime, until: datetime, limit: int
+        self, organizations: frozenset[OrgId], since: datetime, until: datetime, limit: int
     ) -> list[CategoryCount]:
-        groups = self._groups(since, until, lambda r: r.category)
+        groups = self._groups(organizations, since, until, lambda r: r.category)
         return [CategoryCount(group[0].category, len(group)) for group in _ranked(groups)[:limit]]
 
-    async def status_mix(self, since: datetime, until: datetime) -> list[StatusCount]:
-        groups = self._groups(since, until, lambda r: r.status)
+    async def status_mix(
+        self, organizations: frozenset[OrgId], since: datetime, until: datetime
+    ) -> list[StatusCount]:
+        groups = self._groups(organizations, since, until, lambda r: r.status)
         return [StatusCount(group[0].status, len(group)) for group in groups.values()]
 
-    async def executors(self, since: datetime, until: datetime) -> list[ExecutorCounts]:
+    async def executors(
+        self, organizations: frozenset[OrgId], since: datetime, until: datetime
+    ) -> list[ExecutorCounts]:
         taken: dict[UserId, int] = {}
         completed: dict[UserId, int] = {}
-        for request in self._db.requests.values():
+        for request in self._of(organizations):
             if request.assignee is None:
                 continue
             if _within(request.taken_at, since, until):
@@ -102,7 +110,9 @@ class MemoryStatisticsSource(StatisticsSource):
             for who in sorted(taken.keys() | completed.keys())
         ]
 
-    async def durations(self, since: datetime, until: datetime) -> list[DurationRow]:
+    async def durations(
+        self, organizations: frozenset[OrgId], since: datetime, until: datetime
+    ) -> list[DurationRow]:
         return [
             DurationRow(
                 created_at=r.created_at,
@@ -110,15 +120,22 @@ class MemoryStatisticsSource(StatisticsSource):
                 completed_at=r.completed_at,
                 assignee=r.assignee,
             )
-            for r in self._db.requests.values()
+            for r in self._of(organizations)
             if _within(r.taken_at, since, until) or _within(r.completed_at, since, until)
         ]
 
+    def _of(self, organizations: frozenset[OrgId]) -> list[Request]:
+        return [r for r in self._db.requests.values() if r.organization in organizations]
+
     def _groups(
-        self, since: datetime, until: datetime, key: Callable[[Request], object]
+        self,
+        organizations: frozenset[OrgId],
+        since: datetime,
+        until: datetime,
+        key: Callable[[Request], object],
     ) -> dict[object, list[Request]]:
         groups: dict[object, list[Request]] = {}
-        for request in self._db.requests.values():
+        for request in self._of(organizations):
             if _within(request.created_at, since, until):
                 groups.setdefault(key(request), []).append(request)
         return groups

@@ -6,6 +6,9 @@ from zavhoz.adapters.persistence.memory.deliveries import MemoryDeliveryQueue
 from zavhoz.adapters.persistence.memory.queries import MemoryRequestQueries
 from zavhoz.adapters.persistence.memory.repositories import (
     MemoryHistoryRepository,
+    MemoryInviteRepository,
+    MemoryMembershipRepository,
+    MemoryOrganizationRepository,
     MemoryOutbox,
     MemoryRequestRepository,
     MemoryRoomRepository,
@@ -39,6 +42,9 @@ class MemoryUnitOfWork(UnitOfWork):
 
     def _begin(self) -> None:
         self._stage = Stage()
+        self.organizations = MemoryOrganizationRepository(self._db, self._stage)
+        self.memberships = MemoryMembershipRepository(self._db, self._stage)
+        self.invites = MemoryInviteRepository(self._db, self._stage)
         self.users = MemoryUserRepository(self._db, self._stage)
         self.requests = MemoryRequestRepository(self._db, self._stage)
         self.history = MemoryHistoryRepository(self._db, self._stage)

@@ -10,11 +10,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, ScalarSelect, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from zavhoz.adapters.persistence.sqlalchemy.tables import history, requests, users
+from zavhoz.adapters.persistence.sqlalchemy.tables import history, organizations, requests, users
 from zavhoz.application.export import ALL_STATUSES, ExportQuery, ExportRow, ExportSource
 from zavhoz.domain.catalog import Category, Priority, Status
 from zavhoz.domain.events import EventKind
-from zavhoz.domain.ids import RequestId
 
 _CATEGORIES = {c.value: c for c in Category}
 _PRIORITIES = {p.value: p for p in Priority}
@@ -40,6 +39,8 @@ _c = requests.c
 
 _COLUMNS = (
     _c.id,
+    _c.number,
+    organizations.c.name,
     _c.created_at,
     _c.author_id,
     _author.c.name,
@@ -61,7 +62,7 @@ _COLUMNS = (
 
 
 def _conditions(query: ExportQuery) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[ColumnElement[bool]] = [_c.organization_id.in_(sorted(query.organizations))]
     if query.since is not None:
         conditions.append(_c.created_at >= query.since)
     if query.until is not None:
@@ -76,9 +77,12 @@ def _conditions(query: ExportQuery) -> list[ColumnElement[bool]]:
 
 
 def export_select(query: ExportQuery) -> Select[Any]:
-    """Every matching request with its people's names, in order of numbers."""
-    joined = requests.outerjoin(_author, _author.c.id == _c.author_id).outerjoin(
-        _assignee, _assignee.c.id == _c.assignee_id
+    """Every matching request with its school's and its people's names, in order of creation
+    (the internal id: numbers are per organization)."""
+    joined = (
+        requests.join(organizations, organizations.c.id == _c.organization_id)
+        .outerjoin(_author, _author.c.id == _c.author_id)
+        .outerjoin(_assignee, _assignee.c.id == _c.assignee_id)
     )
     return select(*_COLUMNS).select_from(joined).where(*_conditions(query)).order_by(_c.id)
 
@@ -123,7 +127,9 @@ class SqlExportSource(ExportSource):
 
 def _row(row: Any) -> ExportRow:
     (
+        _,
         number,
+        school,
         created_at,
         author_id,
         author_name,
@@ -143,7 +149,7 @@ def _row(row: Any) -> ExportRow:
         reason,
     ) = row
     return ExportRow(
-        number=RequestId(number),
+        number=number,
         created_at=created_at,
         author=author_name or str(author_id),
         location=location,
@@ -159,4 +165,5 @@ def _row(row: Any) -> ExportRow:
         description=description,
         report=report,
         reason=reason,
+        organization=school,
     )

@@ -8,7 +8,8 @@ from zavhoz.application.messages import OutboxMessage
 from zavhoz.domain.attachments import Attachment, AttachmentKind
 from zavhoz.domain.catalog import Category, Priority, Status
 from zavhoz.domain.events import EventKind, HistoryEvent
-from zavhoz.domain.ids import RequestId, RoomCode, UserId
+from zavhoz.domain.ids import OrgId, RequestId, RoomCode, UserId
+from zavhoz.domain.organizations import Invite, Membership, Organization
 from zavhoz.domain.request import Request
 from zavhoz.domain.rooms import Room
 from zavhoz.domain.sla import SlaCheckpoint, SlaKind, SlaLevel
@@ -21,40 +22,122 @@ NO_DEADLINE = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 def user_to_row(user: User) -> dict[str, Any]:
+    """The person's own row; their role and state go to ``user_membership``."""
     return {
         "id": user.id,
         "name": user.name,
         "username": user.username,
         "language": user.language,
-        "role": user.role.value,
-        "state": user.state.value,
         "reachable": user.reachable,
         "mute_sla_warnings": user.mute_sla_warnings,
         "created_at": user.created_at,
+        "organization_id": user.organization,
     }
 
 
+def user_membership(user: User) -> Membership:
+    return Membership(
+        person=user.id, organization=user.organization, role=user.role, state=user.state
+    )
+
+
 def user_from_row(row: Row) -> User:
+    """From the person's row joined with their membership in their current organization
+    (none there reads as a newcomer: staff, pending)."""
     return User(
         id=UserId(row["id"]),
         name=row["name"],
         username=row["username"],
         language=row["language"],
-        role=Role(row["role"]),
-        state=UserState(row["state"]),
+        role=Role(row["role"] or Role.STAFF),
+        state=UserState(row["state"] or UserState.PENDING),
         reachable=row["reachable"],
         mute_sla_warnings=row["mute_sla_warnings"],
         created_at=row["created_at"],
+        organization=OrgId(row["organization_id"]),
+    )
+
+
+def organization_to_row(organization: Organization) -> dict[str, Any]:
+    return {
+        "slug": organization.slug,
+        "name": organization.name,
+        "parent_id": organization.parent,
+        "settings": dict(organization.settings),
+    }
+
+
+def organization_from_row(row: Row) -> Organization:
+    parent = row["parent_id"]
+    return Organization(
+        id=OrgId(row["id"]),
+        slug=row["slug"],
+        name=row["name"],
+        parent=OrgId(parent) if parent is not None else None,
+        settings=dict(row["settings"]),
+    )
+
+
+def membership_to_row(membership: Membership) -> dict[str, Any]:
+    return {
+        "person_id": membership.person,
+        "organization_id": membership.organization,
+        "role": membership.role.value,
+        "state": membership.state.value,
+    }
+
+
+def membership_from_row(row: Row) -> Membership:
+    return Membership(
+        person=UserId(row["person_id"]),
+        organization=OrgId(row["organization_id"]),
+        role=Role(row["role"]),
+        state=UserState(row["state"]),
+    )
+
+
+def invite_to_row(invite: Invite) -> dict[str, Any]:
+    return {
+        "token": invite.token,
+        "organization_id": invite.organization,
+        "role": invite.role.value,
+        "created_by": invite.created_by,
+        "created_at": invite.created_at,
+        "expires_at": invite.expires_at,
+        "revoked": invite.revoked,
+    }
+
+
+def invite_from_row(row: Row) -> Invite:
+    author = row["created_by"]
+    return Invite(
+        token=row["token"],
+        organization=OrgId(row["organization_id"]),
+        role=Role(row["role"]),
+        created_by=UserId(author) if author is not None else None,
+        created_at=row["created_at"],
+        expires_at=row["expires_at"],
+        revoked=row["revoked"],
     )
 
 
 def room_to_row(room: Room) -> dict[str, Any]:
-    return {"code": room.code, "name": room.name, "building": room.building, "floor": room.floor}
+    return {
+        "organization_id": room.organization,
+        "code": room.code,
+        "name": room.name,
+        "building": room.building,
+        "floor": room.floor,
+    }
 
 
 def room_from_row(row: Row) -> Room:
     return Room(
-        code=RoomCode(row["code"]), name=row["name"], building=row["building"], floor=row["floor"]
+        code=RoomCode(row["code"]),
+        name=row["name"],
+        building=row["building"],
+        floor=row["floor"],
+        organization=OrgId(row["organization_id"]),
     )
 
 
@@ -117,6 +200,8 @@ def search_text(request: Request) -> str:
 
 def request_to_row(request: Request) -> dict[str, Any]:
     return {
+        "organization_id": request.organization,
+        "number": request.number,
         "author_id": request.author,
         "location": request.location,
         "location_key": request.location.casefold(),
@@ -156,6 +241,8 @@ def request_to_row(request: Request) -> dict[str, Any]:
 def request_from_row(row: Row) -> Request:
     return Request(
         id=RequestId(row["id"]),
+        organization=OrgId(row["organization_id"]),
+        number=row["number"],
         author=UserId(row["author_id"]),
         location=row["location"],
         room_code=RoomCode(row["room_code"]) if row["room_code"] else None,
@@ -210,6 +297,7 @@ def event_from_row(row: Row) -> HistoryEvent:
 
 def message_to_row(message: OutboxMessage) -> dict[str, Any]:
     return {
+        "organization_id": message.organization,
         "recipient_id": message.recipient,
         "template": message.template,
         "params": dict(message.params),
@@ -229,4 +317,5 @@ def message_from_row(row: Row) -> OutboxMessage:
         request_id=RequestId(row["request_id"]) if row["request_id"] is not None else None,
         attachments=tuple(attachments_from_json(row["attachments"])),
         created_at=row["created_at"],
+        organization=OrgId(row["organization_id"]),
     )

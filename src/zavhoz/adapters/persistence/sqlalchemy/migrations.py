@@ -37,8 +37,10 @@ def history(url: str) -> None:
 
 
 async def upgrade_engine(engine: AsyncEngine, revision: str = "head") -> None:
-    """Upgrade on a connection of the running application's own engine."""
-    async with engine.begin() as connection:
+    """Upgrade on a connection of the running application's own engine (handed in outside a
+    transaction: on SQLite the migrations switch foreign keys off for their own)."""
+    async with engine.connect() as connection:
         await connection.run_sync(
             lambda sync: command.upgrade(alembic_config(connection=sync), revision)
         )
+        await connection.commit()

@@ -24,7 +24,7 @@ from zavhoz.application.paging import Page, PageRequest
 from zavhoz.application.ports import DigestCounts, RequestQueries
 from zavhoz.domain.catalog import ACTIVE_STATUSES, Status
 from zavhoz.domain.events import HistoryEvent
-from zavhoz.domain.ids import RequestId, RoomCode, UserId
+from zavhoz.domain.ids import OrgId, RequestId, RoomCode, UserId
 from zavhoz.domain.request import Request
 from zavhoz.domain.rooms import place_key, room_number
 
@@ -54,7 +54,14 @@ def _queue_conditions(query: QueueFilter) -> list[ColumnElement[bool]]:
     if query.overdue_at is not None:
         conditions.append(c.urgency < query.overdue_at)
     conditions += [c.search_text.like(f"%{_escape_like(w)}%", escape="\\") for w in query.words]
-    return conditions
+    return conditions + _of_organizations(query)
+
+
+def _of_organizations(query: QueueFilter) -> list[ColumnElement[bool]]:
+    """Only the organizations the core set from the viewer's reach (none set: every one)."""
+    if query.organizations is None:
+        return []
+    return [requests.c.organization_id.in_(sorted(query.organizations))]
 
 
 def _nothing(columns: Any, prefix: str = "") -> list[Any]:
@@ -85,6 +92,9 @@ _BY_AUTHOR = (
     .limit(bindparam("limit"))
 )
 _BY_AUTHOR_COUNT = select(func.count()).select_from(requests).where(_OWN)
+_BY_NUMBER = select(requests).where(
+    requests.c.organization_id == bindparam("org"), requests.c.number == bindparam("number")
+)
 """A person's own list is the most read page: its statements are built once."""
 
 
@@ -121,6 +131,11 @@ class SqlRequestQueries(RequestQueries):
         if not rows or rows[0]["id"] is None:
             return None
         return mappers.request_from_row(rows[0]), [_event(row) for row in rows[1:]]
+
+    async def by_number(self, org: OrgId, number: int) -> Request | None:
+        found = await self._session.execute(_BY_NUMBER, {"org": org, "number": number})
+        row = found.mappings().first()
+        return mappers.request_from_row(row) if row else None
 
     async def open_at(self, location: str, room_code: RoomCode | None) -> list[Request]:
         """The active requests of the room or typed as its place (``place_key``): SQL narrows
@@ -162,11 +177,15 @@ class SqlRequestQueries(RequestQueries):
         rows: list[Any] = list((await self._session.execute(query)).all())
         return {UserId(who): count for who, count in rows}
 
-    async def digest(self, since: datetime, until: datetime, now: datetime) -> DigestCounts:
+    async def digest(
+        self, since: datetime, until: datetime, now: datetime, organizations: frozenset[OrgId]
+    ) -> DigestCounts:
         c = requests.c
+        of_them = c.organization_id.in_(sorted(organizations))
 
         async def count(*conditions: ColumnElement[bool]) -> int:
-            return await self._session.scalar(select(func.count()).where(*conditions)) or 0
+            where = [of_them, *conditions]
+            return await self._session.scalar(select(func.count()).where(*where)) or 0
 
         return DigestCounts(
             new=await count(c.created_at >= since, c.created_at < until),

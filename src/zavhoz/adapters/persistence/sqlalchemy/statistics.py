@@ -23,13 +23,18 @@ from zavhoz.application.statistics import (
     StatusCount,
 )
 from zavhoz.domain.catalog import Category, Status
-from zavhoz.domain.ids import UserId
+from zavhoz.domain.ids import OrgId, UserId
 
 c = requests.c
 
 
 def _within(column: Any, since: datetime, until: datetime) -> ColumnElement[bool]:
     return and_(column >= since, column < until)
+
+
+def _of(organizations: frozenset[OrgId]) -> ColumnElement[bool]:
+    """Requests of these organizations (on the index that leads with the organization)."""
+    return c.organization_id.in_(sorted(organizations))
 
 
 def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
@@ -42,12 +47,15 @@ class SqlStatisticsSource(StatisticsSource):
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def counts(self, since: datetime, until: datetime, now: datetime) -> PeriodCounts:
+    async def counts(
+        self, organizations: frozenset[OrgId], since: datetime, until: datetime, now: datetime
+    ) -> PeriodCounts:
+        ours = _of(organizations)
         async with self._engine.connect() as connection:
             created = await connection.scalar(
                 select(func.count())
                 .select_from(requests)
-                .where(_within(c.created_at, since, until))
+                .where(ours, _within(c.created_at, since, until))
             )
             done = (
                 await connection.execute(
@@ -56,7 +64,7 @@ class SqlStatisticsSource(StatisticsSource):
                         _count_if(c.completed_at <= c.resolve_by),
                         func.count(c.rating),
                         func.coalesce(func.sum(c.rating), 0),
-                    ).where(_within(c.completed_at, since, until))
+                    ).where(ours, _within(c.completed_at, since, until))
                 )
             ).one()
             closed: dict[str, int] = dict(
@@ -64,6 +72,7 @@ class SqlStatisticsSource(StatisticsSource):
                     await connection.execute(
                         select(c.status, func.count())
                         .where(
+                            ours,
                             c.status.in_([Status.REJECTED.value, Status.CANCELLED.value]),
                             _within(c.closed_at, since, until),
                         )
@@ -73,7 +82,7 @@ class SqlStatisticsSource(StatisticsSource):
             )
             active = (
                 await connection.execute(
-                    select(func.count(), _count_if(c.urgency < now)).where(ACTIVE_PREDICATE)
+                    select(func.count(), _count_if(c.urgency < now)).where(ours, ACTIVE_PREDICATE)
                 )
             ).one()
         completed, sla_met, rated, rating_sum = (int(v) for v in done)
@@ -89,20 +98,22 @@ class SqlStatisticsSource(StatisticsSource):
             average_rating=rating_sum / rated if rated else None,
         )
 
-    async def per_day(self, edges: Sequence[datetime]) -> list[tuple[int, int]]:
-        days = len(edges) - 1
+    async def per_day(
+        self, organizations: frozenset[OrgId], edges: Sequence[datetime]
+    ) -> list[tuple[int, int]]:
+        days, ours = len(edges) - 1, _of(organizations)
         async with self._engine.connect() as connection:
-            created = await self._by_bucket(connection, c.created_at, edges)
-            completed = await self._by_bucket(connection, c.completed_at, edges)
+            created = await self._by_bucket(connection, ours, c.created_at, edges)
+            completed = await self._by_bucket(connection, ours, c.completed_at, edges)
         return [(created.get(day, 0), completed.get(day, 0)) for day in range(days)]
 
     async def top_locations(
-        self, since: datetime, until: datetime, limit: int
+        self, organizations: frozenset[OrgId], since: datetime, until: datetime, limit: int
     ) -> list[LocationCount]:
         count, newest = func.count(), func.max(c.id)
         ranking = (
             select(c.location_key, count, newest)
-            .where(_within(c.created_at, since, until))
+            .where(_of(organizations), _within(c.created_at, since, until))
             .group_by(c.location_key)
             .order_by(count.desc(), newest.desc())
             .limit(limit)
@@ -120,12 +131,12 @@ class SqlStatisticsSource(StatisticsSource):
         return [LocationCount(spelled[last], n) for _, n, last in top]
 
     async def top_categories(
-        self, since: datetime, until: datetime, limit: int
+        self, organizations: frozenset[OrgId], since: datetime, until: datetime, limit: int
     ) -> list[CategoryCount]:
         count, newest = func.count(), func.max(c.id)
         ranking = (
             select(c.category, count)
-            .where(_within(c.created_at, since, until))
+            .where(_of(organizations), _within(c.created_at, since, until))
             .group_by(c.category)
             .order_by(count.desc(), newest.desc())
             .limit(limit)
@@ -134,22 +145,26 @@ class SqlStatisticsSource(StatisticsSource):
             top = (await connection.execute(ranking)).all()
         return [CategoryCount(Category(category), n) for category, n in top]
 
-    async def status_mix(self, since: datetime, until: datetime) -> list[StatusCount]:
+    async def status_mix(
+        self, organizations: frozenset[OrgId], since: datetime, until: datetime
+    ) -> list[StatusCount]:
         query = (
             select(c.status, func.count())
-            .where(_within(c.created_at, since, until))
+            .where(_of(organizations), _within(c.created_at, since, until))
             .group_by(c.status)
         )
         async with self._engine.connect() as connection:
             mix = (await connection.execute(query)).all()
         return [StatusCount(Status(status), n) for status, n in mix]
 
-    async def executors(self, since: datetime, until: datetime) -> list[ExecutorCounts]:
+    async def executors(
+        self, organizations: frozenset[OrgId], since: datetime, until: datetime
+    ) -> list[ExecutorCounts]:
         taken, completed = _within(c.taken_at, since, until), _within(c.completed_at, since, until)
         query = (
             select(c.assignee_id, users.c.name, _count_if(taken), _count_if(completed))
             .select_from(requests.join(users, users.c.id == c.assignee_id))
-            .where(or_(taken, completed))
+            .where(_of(organizations), or_(taken, completed))
             .group_by(c.assignee_id, users.c.name)
             .order_by(c.assignee_id)
         )
@@ -160,9 +175,12 @@ class SqlStatisticsSource(StatisticsSource):
             for who, name, t, d in found
         ]
 
-    async def durations(self, since: datetime, until: datetime) -> list[DurationRow]:
+    async def durations(
+        self, organizations: frozenset[OrgId], since: datetime, until: datetime
+    ) -> list[DurationRow]:
         query = select(c.created_at, c.taken_at, c.completed_at, c.assignee_id).where(
-            or_(_within(c.taken_at, since, until), _within(c.completed_at, since, until))
+            _of(organizations),
+            or_(_within(c.taken_at, since, until), _within(c.completed_at, since, until)),
         )
         async with self._engine.connect() as connection:
             found = (await connection.execute(query)).all()
@@ -178,7 +196,10 @@ class SqlStatisticsSource(StatisticsSource):
 
     @staticmethod
     async def _by_bucket(
-        connection: AsyncConnection, column: Any, edges: Sequence[datetime]
+        connection: AsyncConnection,
+        ours: ColumnElement[bool],
+        column: Any,
+        edges: Sequence[datetime],
     ) -> dict[int, int]:
         """Counts per ``[edges[i], edges[i + 1])`` by a CASE over the day boundaries.
 
@@ -188,6 +209,10 @@ class SqlStatisticsSource(StatisticsSource):
         repeats an expression with its own bound parameters.
         """
         bucket = case(*((column < edge, day) for day, edge in enumerate(edges[1:])))
-        inner = select(bucket.label("day")).where(column >= edges[0], column < edges[-1]).subquery()
+        inner = (
+            select(bucket.label("day"))
+            .where(ours, column >= edges[0], column < edges[-1])
+            .subquery()
+        )
         query = select(inner.c.day, func.count()).group_by(inner.c.day)
         return {int(day): int(n) for day, n in (await connection.execute(query)).all()}

@@ -6,6 +6,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -35,6 +36,19 @@ metadata = MetaData(
     }
 )
 
+organizations = Table(
+    "organizations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("slug", String(24), nullable=False, unique=True),
+    Column("name", String(100), nullable=False),
+    Column("parent_id", Integer, ForeignKey("organizations.id")),
+    Column("settings", JSON, nullable=False),
+    Column("last_number", Integer, nullable=False, server_default="0"),
+)
+"""``last_number``: the number its latest request was given (requests are numbered per
+organization, counted here so that numbering one never reads the others)."""
+
 users = Table(
     "users",
     metadata,
@@ -42,17 +56,40 @@ users = Table(
     Column("name", String(200), nullable=False),
     Column("username", String(64)),
     Column("language", String(16)),
-    Column("role", String(16), nullable=False),
-    Column("state", String(16), nullable=False),
     Column("reachable", Boolean, nullable=False),
     Column("mute_sla_warnings", Boolean, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
-    Index("ix_users_role_state", "role", "state"),
+    Column("organization_id", Integer, ForeignKey("organizations.id"), nullable=False),
+)
+"""``organization_id``: where the person acts now; their role there is their membership's."""
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("person_id", BigInteger, ForeignKey("users.id"), primary_key=True),
+    Column("organization_id", Integer, ForeignKey("organizations.id"), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("state", String(16), nullable=False),
+    Index("ix_memberships_organization", "organization_id", "state", "role"),
+)
+
+invites = Table(
+    "invites",
+    metadata,
+    Column("token", String(64), primary_key=True),
+    Column("organization_id", Integer, ForeignKey("organizations.id"), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("created_by", BigInteger),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime),
+    Column("revoked", Boolean, nullable=False),
+    Index("ix_invites_organization", "organization_id", "created_at"),
 )
 
 rooms = Table(
     "rooms",
     metadata,
+    Column("organization_id", Integer, ForeignKey("organizations.id"), primary_key=True),
     Column("code", String(32), primary_key=True),
     Column("name", String(100), nullable=False),
     Column("building", String(100), nullable=False),
@@ -71,10 +108,12 @@ requests = Table(
     "requests",
     metadata,
     Column("id", Id64, primary_key=True, autoincrement=True),
+    Column("organization_id", Integer, ForeignKey("organizations.id"), nullable=False),
+    Column("number", Integer, nullable=False),
     Column("author_id", BigInteger, ForeignKey("users.id"), nullable=False),
     Column("location", String(100), nullable=False),
     Column("location_key", String(100), nullable=False),
-    Column("room_code", String(32), ForeignKey("rooms.code")),
+    Column("room_code", String(32)),
     Column("category", String(32), nullable=False),
     Column("description", Text, nullable=False),
     Column("title", String(100), nullable=False),
@@ -104,10 +143,29 @@ requests = Table(
     Column("next_alert_at", UtcDateTime),
     Column("idempotency_key", String(64)),
     Column("version", Integer, nullable=False),
+    ForeignKeyConstraint(
+        ["organization_id", "room_code"],
+        ["rooms.organization_id", "rooms.code"],
+        name="fk_requests_room_rooms",
+    ),
+    Index("uq_requests_organization_number", "organization_id", "number", unique=True),
     Index(
         "ix_requests_active_queue",
+        "organization_id",
         "urgency",
         "id",
+        "status",
+        "priority",
+        "category",
+        "assignee_id",
+        sqlite_where=text(ACTIVE_SQL),
+        postgresql_where=text(ACTIVE_SQL),
+    ),
+    Index(
+        "ix_requests_active_by_urgency",
+        "urgency",
+        "id",
+        "organization_id",
         "status",
         "priority",
         "category",
@@ -118,10 +176,10 @@ requests = Table(
     Index("ix_requests_author", "author_id", "id"),
     Index("ix_requests_assignee", "assignee_id", "status"),
     Index("ix_requests_next_alert_at", "next_alert_at"),
-    Index("ix_requests_location_key", "location_key", "status"),
-    Index("ix_requests_room_code", "room_code"),
-    Index("ix_requests_created_at", "created_at"),
-    Index("ix_requests_completed_at", "completed_at"),
+    Index("ix_requests_location_key", "organization_id", "location_key", "status"),
+    Index("ix_requests_room_code", "organization_id", "room_code"),
+    Index("ix_requests_created_at", "organization_id", "created_at"),
+    Index("ix_requests_completed_at", "organization_id", "completed_at"),
     Index("uq_requests_author_idempotency", "author_id", "idempotency_key", unique=True),
 )
 
@@ -142,6 +200,7 @@ outbox = Table(
     "outbox",
     metadata,
     Column("id", Id64, primary_key=True, autoincrement=True),
+    Column("organization_id", Integer, ForeignKey("organizations.id"), nullable=False),
     Column("recipient_id", BigInteger, nullable=False),
     Column("template", String(64), nullable=False),
     Column("params", JSON, nullable=False),

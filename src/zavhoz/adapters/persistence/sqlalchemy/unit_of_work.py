@@ -4,6 +4,8 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from zavhoz.adapters.persistence.cache import (
+    CachedMemberships,
+    CachedOrganizations,
     CachedQueries,
     CachedRequests,
     CachedRooms,
@@ -16,6 +18,9 @@ from zavhoz.adapters.persistence.sqlalchemy.engine import reading, units_engine
 from zavhoz.adapters.persistence.sqlalchemy.queries import SqlRequestQueries
 from zavhoz.adapters.persistence.sqlalchemy.repositories import (
     SqlHistoryRepository,
+    SqlInviteRepository,
+    SqlMembershipRepository,
+    SqlOrganizationRepository,
     SqlOutbox,
     SqlRequestRepository,
     SqlRoomRepository,
@@ -42,7 +47,10 @@ class SqlUnitOfWork(UnitOfWork):
     async def __aenter__(self) -> Self:
         self._session, self._changes = self._sessions(), Changes()
         session, memo, changes = self._session, self._memo, self._changes
-        self.users = CachedUsers(SqlUserRepository(session), memo, changes)
+        self.organizations = CachedOrganizations(SqlOrganizationRepository(session), memo, changes)
+        self.memberships = CachedMemberships(SqlMembershipRepository(session), memo, changes)
+        self.invites = SqlInviteRepository(session)
+        self.users = CachedUsers(SqlUserRepository(session), memo, changes, self.memberships)
         self.requests = CachedRequests(SqlRequestRepository(session), changes)
         self.history = SqlHistoryRepository(session)
         self.rooms = CachedRooms(SqlRoomRepository(session), memo, changes)

@@ -27,6 +27,7 @@ from zavhoz.adapters.telegram.views.card import (
     history_keyboard,
     history_pages,
 )
+from zavhoz.adapters.telegram.views.numbers import spoken
 from zavhoz.domain.attachments import AttachmentKind
 from zavhoz.domain.ids import RequestId
 from zavhoz.domain.users import User
@@ -37,7 +38,7 @@ ALBUM = 10
 
 async def card_screen(services: Services, user: User, t: Texts, request_id: RequestId) -> Screen:
     """The card as ``user`` may see it now."""
-    return render_card(await services.card(user.id, request_id), t, services)
+    return await render_card(await services.card(user.id, request_id), t, services, user)
 
 
 async def open_card(
@@ -73,7 +74,7 @@ async def send_files(
     if not files:
         callback_answer.text = t("card.no_files")
         return
-    chat, caption = chat_of(query), t("card.files_caption", number=card.request.id)
+    chat, caption = chat_of(query), t("card.files_caption", number=spoken(card.request))
     photos = [f.file_id for f in files if f.kind is AttachmentKind.PHOTO]
     for start in range(0, len(photos), ALBUM):
         album = photos[start : start + ALBUM]

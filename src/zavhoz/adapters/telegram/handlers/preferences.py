@@ -2,7 +2,7 @@
 
 The toggle is on the daily digest and on each SLA warning an admin gets. The core decides who may
 (active admins, for themselves); a refusal becomes an alert by itself. The pressed push keeps its
-text; its buttons turn to the opposite toggle (and keep «Открыть №N» on a warning).
+text and its other buttons (a warning's «Открыть №N»); the toggle turns to the opposite.
 """
 
 from aiogram import Router
@@ -12,7 +12,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from zavhoz.adapters.telegram.handlers._screen import unchanged
 from zavhoz.adapters.telegram.i18n import Texts
-from zavhoz.adapters.telegram.notices.keyboards import SlaWarningsCb, with_sla_toggle
+from zavhoz.adapters.telegram.notices.keyboards import SlaWarningsCb, toggled
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.application.use_cases.set_sla_warnings import SetSlaWarningsCommand
 from zavhoz.domain.users import User
@@ -32,9 +32,7 @@ async def toggle_sla_warnings(
     callback_answer.text = t(f"notices.sla_warnings.{state}")
     if not isinstance(query.message, Message):
         return
-    markup = with_sla_toggle(
-        t, muted=person.mute_sla_warnings, request_id=callback_data.id, version=callback_data.v
-    )
+    markup = toggled(query.message.reply_markup, t, muted=person.mute_sla_warnings)
     try:
         await query.message.edit_reply_markup(reply_markup=markup)
     except TelegramBadRequest as error:

@@ -238,7 +238,7 @@ async def export_file(
     await bot.send_chat_action(chat, ChatAction.UPLOAD_DOCUMENT)
     counted = _Counted(lines)
     data = await reports.spreadsheet.write(
-        counted, SpreadsheetFormat(callback_data.fmt), t.language
+        counted, SpreadsheetFormat(callback_data.fmt), t.language, by_school=lines.by_school
     )
     name = f"zavhoz-{period.last:%Y-%m-%d}.{callback_data.fmt}"
     caption = t(

@@ -6,31 +6,39 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from zavhoz.adapters.telegram.callbacks import WizardCb
+from zavhoz.adapters.telegram.handlers.org_switch import offer_switch
 from zavhoz.adapters.telegram.i18n import Texts
 from zavhoz.adapters.telegram.keyboards.menu import main_menu
 from zavhoz.adapters.telegram.menu_filter import MenuButton
+from zavhoz.adapters.telegram.services import Services
 from zavhoz.adapters.telegram.states import NewRequest
 from zavhoz.domain.users import User
 
 
-async def start(message: Message, user: User, t: Texts, state: FSMContext) -> None:
+async def start(
+    message: Message, user: User, t: Texts, state: FSMContext, services: Services
+) -> None:
     current = await state.get_state()
     if current in NewRequest.__all_states_names__:
         await message.answer(t("start.draft_left"), reply_markup=_draft_choice(t))
         return
     await state.clear()
-    await greet(message, user, t)
+    await greet(message, user, t, services)
 
 
-async def greet(message: Message, user: User, t: Texts) -> None:
+async def greet(message: Message, user: User, t: Texts, services: Services) -> None:
+    """The menu of the person's role, and where they are when they belong to several places."""
     await message.answer(t("start.greeting", name=user.name), reply_markup=main_menu(user, t))
+    await offer_switch(message, user, t, services)
 
 
-async def drop_draft(query: CallbackQuery, user: User, t: Texts, state: FSMContext) -> None:
+async def drop_draft(
+    query: CallbackQuery, user: User, t: Texts, state: FSMContext, services: Services
+) -> None:
     await state.clear()
     if isinstance(query.message, Message):
         await query.message.edit_text(t("start.draft_dropped"))
-        await greet(query.message, user, t)
+        await greet(query.message, user, t, services)
 
 
 async def show_help(message: Message, user: User, t: Texts) -> None:
@@ -64,19 +72,24 @@ def _draft_choice(t: Texts) -> InlineKeyboardMarkup:
     )
 
 
-ROOM_DEEP_LINK = "/start room_"
+DEEP_LINKS = ("/start room_", "/start r_", "/start join_")
+"""A room's QR code (the wizard's) and an invite link (``org_join``'s)."""
 
 
-class NotRoomLink(Filter):
-    """Not a room's QR code (``/start room_<code>`` belongs to the wizard)."""
+class NotDeepLink(Filter):
+    """A plain ``/start``, not a room's QR code nor an invite link."""
 
     async def __call__(self, message: Message) -> bool:
-        return not (message.text or "").startswith(ROOM_DEEP_LINK)
+        return not (message.text or "").startswith(DEEP_LINKS)
+
+
+NotRoomLink = NotDeepLink
+"""The name routing tests know it by."""
 
 
 def router() -> Router:
     routes = Router(name="start")
-    routes.message.register(start, CommandStart(), NotRoomLink())
+    routes.message.register(start, CommandStart(), NotDeepLink())
     routes.message.register(show_help, Command("help"))
     routes.message.register(show_help, MenuButton("help"))
     routes.message.register(cancel, Command("cancel"))

@@ -1,5 +1,8 @@
 """Who is writing: registers on first contact, picks their language, turns away blocked people.
 
+An invite link (``/start join_<token>``) passes for a person awaiting approval here: joining is
+decided by the organization it invites to. A blocked person stays turned away.
+
 A blocked person was told at the moment of blocking (a push that also took the menu away); what
 they send afterwards gets the short refusal at most once per ``quiet`` seconds, never a flood.
 A pressed button is always answered: Telegram shows a spinner until it is. An active person's
@@ -51,7 +54,7 @@ class UserMiddleware(BaseMiddleware):
         user = (await self._services.register_user(_registration(sender))).user
         data.update(user=user, services=self._services)
         data["t"] = texts = self._translator.for_language(user.language)
-        if user.state is UserState.ACTIVE:
+        if user.state is UserState.ACTIVE or _waiting_opens_invite(user, event):
             self._refused.pop(user.id, None)
             if self._throttling.admits(sender.id):
                 return await handler(event, data)
@@ -77,6 +80,16 @@ class UserMiddleware(BaseMiddleware):
             return False
         self._refused[user.id] = now + self._quiet
         return True
+
+
+JOIN_LINK = "/start join_"
+
+
+def _waiting_opens_invite(user: User, event: TelegramObject) -> bool:
+    """Someone awaiting approval here may still join elsewhere by an invite link."""
+    message = event.message if isinstance(event, Update) else None
+    invite = message is not None and (message.text or "").startswith(JOIN_LINK)
+    return invite and user.state is UserState.PENDING
 
 
 def _registration(sender: TelegramUser) -> RegisterUserCommand:

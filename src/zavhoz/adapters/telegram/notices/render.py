@@ -90,8 +90,17 @@ class _Push:
         return found
 
     @property
+    def spoken(self) -> int:
+        """The number people say; a message queued before it was recorded knows only the id."""
+        return self.number("number") or self.request_id
+
+    @property
     def version(self) -> int:
         return self.number("version") or 0
+
+    @property
+    def pushed(self) -> kb.Pushed:
+        return kb.Pushed(self.request_id, self.spoken, self.version)
 
     def priority(self) -> Html:
         raw = self.params.get("priority")
@@ -162,10 +171,10 @@ class _Push:
     ) -> Notice:
         """The head line with the number, what the request is about, then the details."""
         first = self.t(
-            f"notices.head.{head}", number=self.request_id, priority=self.priority(), **extra
+            f"notices.head.{head}", number=self.spoken, priority=self.priority(), **extra
         )
         text = "\n".join([first, self.about(), *details])
-        return Notice(text, markup or kb.open_only(self.t, self.request_id, self.version))
+        return Notice(text, markup or kb.open_only(self.t, self.pushed))
 
 
 Renderer = Callable[[_Push], Notice]
@@ -183,7 +192,7 @@ def _created(p: _Push) -> Notice:
     """What, from whom, with how many photos: enough to decide without opening the card."""
     markup = None
     if p.recipient.is_executor:
-        markup = kb.new_request(p.t, p.request_id, p.version, admin=p.recipient.is_admin)
+        markup = kb.new_request(p.t, p.pushed, admin=p.recipient.is_admin)
     kind = " · ".join([*p.category(), *p.files()])
     lines = [kind] if kind else []
     return p.request("request_created", *lines, *p.named("author"), markup=markup)
@@ -208,14 +217,14 @@ def _reassigned(p: _Push) -> Notice:
 def _completed(p: _Push) -> Notice:
     """The author: photos of the work, then the report with ✅ / ↩️ / ★1–5."""
     report = p.detail("report", "report", LONG_TEXT_LIMIT)
-    markup = kb.completed(p.t, p.request_id, p.version)
+    markup = kb.completed(p.t, p.pushed)
     notice = p.request("request_completed", *report, "", p.t("notices.ask_confirm"), markup=markup)
     photos = tuple(a.file_id for a in p.message.attachments if a.kind is AttachmentKind.PHOTO)[
         :MAX_ATTACHMENTS
     ]
     if not photos:
         return notice
-    caption = p.t("notices.album", number=p.request_id)
+    caption = p.t("notices.album", number=p.spoken)
     return attrs.evolve(notice, photos=photos, album_caption=caption)
 
 
@@ -224,7 +233,7 @@ def _completed_watcher(p: _Push) -> Notice:
 
 
 def _comment(p: _Push) -> Notice:
-    markup = kb.comment(p.t, p.request_id, p.version)
+    markup = kb.comment(p.t, p.pushed)
     return p.request("comment_added", *p.said(LONG_TEXT_LIMIT), markup=markup)
 
 
@@ -244,18 +253,16 @@ def _sla_alert(p: _Push) -> Notice:
     level, kind = p.text("level", 20), p.text("kind", 20)
     if level not in set(SlaLevel) or kind not in set(SlaKind):
         raise CannotRender(f"sla_alert of level {level!r} and kind {kind!r}")
-    first = p.t(f"notices.sla.{level}.{kind}", number=p.request_id)
+    first = p.t(f"notices.sla.{level}.{kind}", number=p.spoken)
     lines = [first, p.about()]
     due = _moment(p.text("deadline", 40))
     if due is not None:
         when = dates.deadline(p.t, due, p.now, p.zone)
         lines.append(p.t("notices.deadline", when=Html(when)))
     if level == SlaLevel.WARNING and p.recipient.is_admin:
-        markup = kb.with_sla_toggle(
-            p.t, muted=p.recipient.mute_sla_warnings, request_id=p.request_id, version=p.version
-        )
+        markup = kb.with_sla_toggle(p.t, muted=p.recipient.mute_sla_warnings, about=p.pushed)
     else:
-        markup = kb.open_only(p.t, p.request_id, p.version)
+        markup = kb.open_only(p.t, p.pushed)
     return Notice("\n".join(lines), markup)
 
 

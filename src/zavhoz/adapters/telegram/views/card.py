@@ -16,6 +16,7 @@ from zavhoz.adapters.telegram.i18n import Html, Texts
 from zavhoz.adapters.telegram.keyboards._build import button
 from zavhoz.adapters.telegram.views import dates, words
 from zavhoz.adapters.telegram.views.fit import MAX_TEXT, paginate, visible_length
+from zavhoz.adapters.telegram.views.numbers import spoken
 from zavhoz.application.queries.request_card import RequestCard
 from zavhoz.domain.attachments import Attachment
 from zavhoz.domain.catalog import Priority, Status
@@ -45,8 +46,14 @@ _REASON_EVENTS = frozenset(
 )
 
 
-def card_text(card: RequestCard, t: Texts, now: datetime, zone: ZoneInfo) -> str:
-    head = "\n".join(_head(card, t, now, zone))
+def card_text(
+    card: RequestCard, t: Texts, now: datetime, zone: ZoneInfo, school: str | None = None
+) -> str:
+    """``school``: the name of the request's organization, where it is not the viewer's own."""
+    lines = _head(card, t, now, zone)
+    if school is not None:
+        lines.insert(1, t("card.school", name=school))
+    head = "\n".join(lines)
     room = MAX_TEXT - visible_length(head)
     for note in (_reopened_note(card, t, now, zone), _status_note(card, t)):
         if note and visible_length(note) + 2 <= room:
@@ -76,7 +83,7 @@ def card_keyboard(
 def history_pages(card: RequestCard, t: Texts, now: datetime, zone: ZoneInfo) -> list[str]:
     """The history in pages of whole entries, each within Telegram's limit."""
     entries = [_entry(card, event, t, now, zone) for event in card.history]
-    pages = paginate(t("card.history_title", number=card.request.id), entries, HISTORY_PAGE)
+    pages = paginate(t("card.history_title", number=spoken(card.request)), entries, HISTORY_PAGE)
     if len(pages) == 1:
         return pages
     return [
@@ -108,7 +115,7 @@ def card_files(card: RequestCard) -> list[Attachment]:
 def _head(card: RequestCard, t: Texts, now: datetime, zone: ZoneInfo) -> list[str]:
     request = card.request
     lines = [
-        t("card.title", number=request.id, status=Html(words.status(t, request.status))),
+        t("card.title", number=spoken(request), status=Html(words.status(t, request.status))),
         f"{words.priority(t, request.priority)} · {words.category(t, request.category)}",
         t("card.location", location=request.location),
         t("card.author", name=_name(card, request.author)),

@@ -9,7 +9,7 @@ FSM data of a person in the wizard::
      "prompt": 1234,                  # the wizard's newest question: the only live buttons
      "editing": false,                # a field picked from «✏️ Изменить»: return to the card
      "places": [{"name": "Спортзал", "room": "gym"}],    # the location buttons shown
-     "submitted": {"key": "...", "id": 142}}                 # the last draft sent, kept after it
+     "submitted": {"key": "...", "id": 9042, "number": 142}}  # the last draft sent, kept after it
 """
 
 import uuid

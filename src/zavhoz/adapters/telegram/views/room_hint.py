@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 from zavhoz.adapters.telegram.i18n import Html, Texts
 from zavhoz.adapters.telegram.views import words
+from zavhoz.adapters.telegram.views.numbers import spoken
 from zavhoz.domain.request import Request
 
 HINT_REQUESTS = 5
@@ -18,7 +19,12 @@ def room_hint(t: Texts, room_name: str, active: Sequence[Request]) -> str:
     shown = newest(active)
     lines = [t("wizard.room.hint", room=room_name)]
     lines += [
-        t("wizard.room.line", number=r.id, status=Html(words.status(t, r.status)), title=r.title)
+        t(
+            "wizard.room.line",
+            number=spoken(r),
+            status=Html(words.status(t, r.status)),
+            title=r.title,
+        )
         for r in shown
     ]
     if len(active) > len(shown):

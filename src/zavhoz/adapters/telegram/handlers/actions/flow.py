@@ -71,7 +71,7 @@ async def _changed_meanwhile(scene: Scene, row: Row, card: RequestCard, pressed:
     """
     refusal = card.refusal(row.action)
     if row.asks in TYPED and await scene.state.get_state() is None:
-        await begin(scene, row, card.request.id, pressed)
+        await begin(scene, row, card.request, pressed)
     await show_card(scene, card)
     why = await explain(refusal, scene.t, scene.services) if refusal else scene.t("act.stale")
     scene.alert(why)
@@ -90,8 +90,8 @@ async def _at_once(scene: Scene, row: Row, pressed: CardCb) -> None:
 
 
 async def _typed(scene: Scene, row: Row, card: RequestCard, arg: str) -> None:
-    if await begin(scene, row, card.request.id, card.request.version):
-        await ask(scene, row, card.request.id)
+    if await begin(scene, row, card.request, card.request.version):
+        await ask(scene, row, card.request)
 
 
 async def _stars(scene: Scene, row: Row, card: RequestCard, arg: str) -> None:
@@ -102,8 +102,8 @@ async def _stars(scene: Scene, row: Row, card: RequestCard, arg: str) -> None:
     given = attrs.evolve(given_by(scene, card), stars=int(arg))
     if given.stars > LOW_RATING:
         await act_on_button(scene, row, given)
-    elif await begin(scene, row, card.request.id, card.request.version, stars=given.stars):
-        await ask(scene, row, card.request.id, stars="★" * given.stars)
+    elif await begin(scene, row, card.request, card.request.version, stars=given.stars):
+        await ask(scene, row, card.request, stars="★" * given.stars)
 
 
 ASKERS = {

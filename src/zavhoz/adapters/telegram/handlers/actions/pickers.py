@@ -10,6 +10,7 @@ from zavhoz.adapters.telegram.handlers.actions.shown import act_on_button, given
 from zavhoz.adapters.telegram.handlers.actions.table import Row
 from zavhoz.adapters.telegram.keyboards import actions as kb
 from zavhoz.adapters.telegram.views import words
+from zavhoz.adapters.telegram.views.numbers import spoken
 from zavhoz.application.queries.request_card import RequestCard
 from zavhoz.domain.catalog import Priority
 
@@ -21,12 +22,16 @@ async def person(scene: Scene, row: Row, card: RequestCard, arg: str) -> None:
         await act_on_button(scene, row, attrs.evolve(given_by(scene, card), person=int(arg)))
         return
     request = card.request
-    people = [w for w in await scene.services.executors() if w.user.id != request.assignee]
+    people = [
+        w
+        for w in await scene.services.executors(scene.user.id, request.id)
+        if w.user.id != request.assignee
+    ]
     if not people:
         scene.alert(scene.t("act.no_workers"))
         return
     current = card.names.get(request.assignee, "") if request.assignee else ""
-    text = scene.t(f"act.ask.{row.action}", number=request.id, current=current)
+    text = scene.t(f"act.ask.{row.action}", number=spoken(request), current=current)
     await scene.show(text, kb.workers(scene.t, request, row.action, people, _page(arg)))
 
 
@@ -36,7 +41,7 @@ async def priority(scene: Scene, row: Row, card: RequestCard, arg: str) -> None:
         return
     request = card.request
     current = words.priority(scene.t, request.priority)
-    text = scene.t(f"act.ask.{row.action}", number=request.id, current=current)
+    text = scene.t(f"act.ask.{row.action}", number=spoken(request), current=current)
     await scene.show(text, kb.priorities(scene.t, request))
 
 

@@ -58,6 +58,8 @@ class Given:
 
     actor: UserId
     request_id: RequestId
+    number: int = 0
+    """The number people say, when known (0: shown by its id)."""
     text: str = ""
     photos: tuple[Attachment, ...] = ()
     person: int = 0
@@ -93,7 +95,7 @@ class Row:
         key = self.done_with_text if self.done_with_text and given.text.strip() else self.action
         return t(
             f"act.done.{key}",
-            number=given.request_id,
+            number=given.number or given.request_id,
             text=normalize(given.text, multiline=True),
             stars="★" * given.stars,
             priority=words.priority(t, given.priority),

@@ -26,6 +26,7 @@ from zavhoz.adapters.telegram.keyboards import actions as kb
 from zavhoz.adapters.telegram.keyboards.actions import AskCb
 from zavhoz.adapters.telegram.services import Services
 from zavhoz.adapters.telegram.states import AskText
+from zavhoz.adapters.telegram.views.numbers import spoken
 from zavhoz.domain.errors import ChangedMeanwhile, DomainError, ValidationFailed
 from zavhoz.domain.ids import RequestId
 from zavhoz.domain.users import User
@@ -96,6 +97,7 @@ async def submit(scene: Scene) -> None:
     given = Given(
         actor=scene.user.id,
         request_id=request_id,
+        number=int(data.get("number") or request_id),
         text=str(data.get("text") or ""),
         photos=tuple(kept_photos(data)),
         stars=int(data.get("stars") or 0),
@@ -126,9 +128,10 @@ async def _changed(scene: Scene, row: Row, given: Given) -> None:
         await _not_done(scene, refusal, given.text)
         return
     await scene.state.update_data(version=card.request.version)
-    await scene.say(t("act.stale_typed", number=request_id))
-    await scene.say(*render_card(card, t, scene.services))
-    verb = Html(t(f"act.verb.{row.action}", number=request_id))
+    number = spoken(card.request)
+    await scene.say(t("act.stale_typed", number=number))
+    await scene.say(*await render_card(card, t, scene.services, scene.user))
+    verb = Html(t(f"act.verb.{row.action}", number=number))
     await scene.say(t("act.again", verb=verb), kb.again(t, request_id))
 
 
@@ -142,7 +145,7 @@ async def _not_done(scene: Scene, error: DomainError, text: str) -> None:
 
 async def _send_card(scene: Scene, request_id: RequestId) -> None:
     card = await scene.services.card(scene.user.id, request_id)
-    await scene.say(*render_card(card, scene.t, scene.services))
+    await scene.say(*await render_card(card, scene.t, scene.services, scene.user))
 
 
 def _done(t: Texts, row: Row, given: Given) -> str:

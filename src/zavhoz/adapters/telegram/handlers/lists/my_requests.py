@@ -5,6 +5,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from zavhoz.adapters.telegram.callbacks import ListCb
+from zavhoz.adapters.telegram.handlers._schools import schools_of
 from zavhoz.adapters.telegram.handlers._screen import Screen, replace
 from zavhoz.adapters.telegram.handlers.lists.paging import load_page, page_text
 from zavhoz.adapters.telegram.handlers.lists.search import leave_search_state
@@ -46,5 +47,6 @@ async def _screen(
     head = [t("lists.my.title", count=Html(t("requests_count", n=page.total)))]
     if active_only:
         head.append(t("lists.my.active_only"))
-    lines = [request_line(t, request) for request in page.items]
+    schools = await schools_of(services, user, page.items)
+    lines = [request_line(t, request, schools) for request in page.items]
     return page_text(head, lines, page, t), markup

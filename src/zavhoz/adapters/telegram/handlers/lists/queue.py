@@ -5,6 +5,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from zavhoz.adapters.telegram.callbacks import ListCb
+from zavhoz.adapters.telegram.handlers._schools import schools_of
 from zavhoz.adapters.telegram.handlers._screen import (
     Screen,
     clock_now,
@@ -76,5 +77,6 @@ async def _screen(services: Services, user: User, t: Texts, view: QueueView, num
         empty = "lists.tasks.empty" if view.tasks else "lists.queue.empty"
         return "\n".join([*head, "", t("lists.filter.nothing" if filters else empty)]), markup
     now, zone = clock_now(services), display_zone(services)
-    lines = [queue_entry(t, request, now, zone) for request in page.items]
+    schools = await schools_of(services, user, page.items)
+    lines = [queue_entry(t, request, now, zone, schools) for request in page.items]
     return page_text(head, lines, page, t), markup

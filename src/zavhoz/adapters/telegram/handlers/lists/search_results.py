@@ -6,6 +6,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from zavhoz.adapters.telegram.callbacks import ListCb
+from zavhoz.adapters.telegram.handlers._schools import schools_of
 from zavhoz.adapters.telegram.handlers._screen import Screen, clock_now, display_zone, replace
 from zavhoz.adapters.telegram.handlers.card import card_screen
 from zavhoz.adapters.telegram.handlers.lists.paging import load_page, page_text
@@ -83,5 +84,6 @@ async def _screen(services: Services, user: User, t: Texts, text: str, number: i
         return t("lists.search.nothing", query=text), search_again_keyboard(t)
     head = [t("lists.search.title", query=text, count=Html(t("lists.search.found", n=page.total)))]
     now, zone = clock_now(services), display_zone(services)
-    lines = [queue_entry(t, request, now, zone) for request in page.items]
+    schools = await schools_of(services, user, page.items)
+    lines = [queue_entry(t, request, now, zone, schools) for request in page.items]
     return page_text(head, lines, page, t), search_keyboard(page, t)

@@ -1,5 +1,7 @@
 """The confirmation card: «✏️ Изменить» a field, «✅ Отправить» (one request per draft)."""
 
+from collections.abc import Mapping
+
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
@@ -10,6 +12,7 @@ from zavhoz.adapters.telegram.handlers.wizard.turn import Turn
 from zavhoz.adapters.telegram.i18n import Html
 from zavhoz.adapters.telegram.keyboards import wizard as kb
 from zavhoz.adapters.telegram.keyboards.menu import main_menu
+from zavhoz.adapters.telegram.views.numbers import spoken
 from zavhoz.application.use_cases.create_request import CreateRequestCommand
 from zavhoz.domain.catalog import Category, Priority
 from zavhoz.domain.ids import RoomCode
@@ -44,7 +47,7 @@ async def send(
     submitted = turn.data.get("submitted") or {}
     step = turn.step()
     if submitted.get("key") == callback_data.value:
-        callback_answer.text = turn.t("wizard.sent.already", number=submitted.get("id"))
+        callback_answer.text = turn.t("wizard.sent.already", number=_sent_number(submitted))
     elif step is None or turn.draft.key != callback_data.value:
         await _stale(turn, step, callback_answer)
     elif (missing := _missing(turn)) is not None:
@@ -54,6 +57,11 @@ async def send(
     else:
         callback_answer.text = turn.t("wizard.sent.check")
         await back_to_card(turn)
+
+
+def _sent_number(submitted: Mapping[str, object]) -> object:
+    """A draft sent before numbers were remembered knows only its request's id."""
+    return submitted.get("number") or submitted.get("id")
 
 
 REQUIRED = ("location", "category", "description")
@@ -100,7 +108,7 @@ async def _submit(turn: Turn) -> None:
         )
     )
     await turn.retire()
-    turn.remember_sent(int(request.id))
+    turn.remember_sent(int(request.id), spoken(request))
     await turn.leave()
     await turn.say(_accepted(turn, request), main_menu(turn.user, turn.t))
     await turn.edit()  # after: a refused acceptance leaves «Отправить» to say «уже отправлена»
@@ -113,7 +121,7 @@ def _accepted(turn: Turn, request: Request) -> str:
     key = "wizard.sent.hours_always" if turn.services.settings.calendar.always_on else "hours"
     return t(
         "wizard.sent.accepted",
-        number=request.id,
+        number=spoken(request),
         hours=Html(t(key, n=hours)),
         my=Html(t("menu.my")),
     )

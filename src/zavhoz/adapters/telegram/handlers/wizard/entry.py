@@ -5,7 +5,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from zavhoz.adapters.telegram.callbacks import WizardCb
 from zavhoz.adapters.telegram.handlers.wizard.flow import begin, offer_draft, show
-from zavhoz.adapters.telegram.handlers.wizard.room_link import open_room
+from zavhoz.adapters.telegram.handlers.wizard.room_link import open_link
 from zavhoz.adapters.telegram.handlers.wizard.turn import Turn
 
 
@@ -28,7 +28,7 @@ async def on_draft(
     await turn.leave()
     await turn.edit(turn.t("start.draft_dropped") if dropped else None)
     if callback_data.step == "room":
-        await open_room(turn, callback_data.value)
+        await open_link(turn, callback_data.value)
     else:
         await begin(turn)
 

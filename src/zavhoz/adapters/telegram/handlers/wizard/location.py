@@ -19,7 +19,7 @@ async def location_typed(turn: Turn, message: Message) -> None:
     except ValidationFailed as error:
         await show(turn, "location", await explain(error, turn.t, turn.services))
         return
-    room = by_name(await turn.services.rooms()).get(location.casefold())
+    room = by_name(await turn.services.rooms(turn.user.id)).get(location.casefold())
     turn.draft.location = room.name if room else location
     turn.draft.room_code = room.code if room else None
     await advance(turn, "location")

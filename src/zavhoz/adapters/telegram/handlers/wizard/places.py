@@ -19,7 +19,7 @@ def by_name(rooms: Iterable[Room]) -> dict[str, Room]:
 
 
 async def places(services: Services, user: User) -> list[Place]:
-    rooms = await services.rooms()
+    rooms = await services.rooms(user.id)
     named = by_name(rooms)
     found: dict[str, Place] = {}
     for place in await services.recent_locations(user.id):

@@ -92,9 +92,10 @@ class Turn(Scene):
         self.draft = Draft()
         self.data = {k: v for k, v in self.data.items() if k in ("submitted", "prompt") and v}
 
-    def remember_sent(self, request_id: int) -> None:
-        """The draft became request ``request_id``: its «✅ Отправить» now only says so."""
-        self.data = {"submitted": {"key": self.draft.key, "id": request_id}}
+    def remember_sent(self, request_id: int, number: int) -> None:
+        """The draft became request ``request_id`` (№``number``): its «✅ Отправить» now only
+        says so."""
+        self.data = {"submitted": {"key": self.draft.key, "id": request_id, "number": number}}
 
     async def leave(self) -> None:
         """Out of the wizard; only the record of the last sent draft stays (written first)."""

@@ -8,6 +8,7 @@ from zavhoz.adapters.telegram.callbacks import CardCb, ListCb
 from zavhoz.adapters.telegram.i18n import Texts
 from zavhoz.adapters.telegram.keyboards._build import button, markup
 from zavhoz.adapters.telegram.views.fit import short
+from zavhoz.adapters.telegram.views.numbers import spoken
 from zavhoz.application.paging import Page
 from zavhoz.domain.request import Request
 
@@ -17,10 +18,13 @@ MY_ACTIVE = "a"
 
 def open_buttons(requests: Iterable[Request]) -> list[list[InlineKeyboardButton]]:
     """One button a request: «№142 · Не закрывается дверь»."""
-    return [
-        [button(short(f"№{r.id} · {r.title}"), CardCb(id=r.id, action="open", v=r.version).pack())]
-        for r in requests
-    ]
+    return [[_open_button(r)] for r in requests]
+
+
+def _open_button(request: Request) -> InlineKeyboardButton:
+    """Shows the number people say; the button carries the id."""
+    data = CardCb(id=request.id, action="open", v=request.version).pack()
+    return button(short(f"№{spoken(request)} · {request.title}"), data)
 
 
 def paging_row(
