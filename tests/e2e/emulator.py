@@ -231,7 +231,16 @@ class Emulator:
                 await asyncio.wait_for(self._new_update.wait(), left)
             except TimeoutError:
                 return []
-        return self._pending[:limit]
+        given = self._pending[:limit]
+        for update in given:
+            self._count_delivery(update)
+        return given
+
+    def _count_delivery(self, update: dict[str, Any]) -> None:
+        """A press delivered again (the bot died before confirming it) may be answered again."""
+        pressed = self.callbacks.get(update.get("callback_query", {}).get("id", ""))
+        if pressed is not None:
+            pressed["deliveries"] = pressed.get("deliveries", 0) + 1
 
     async def _sendChatAction(self, params: dict[str, Any]) -> Any:
         self._chat(params)
@@ -306,6 +315,8 @@ class Emulator:
         query = self.callbacks.get(params.get("callback_query_id", ""))
         if query is None:
             self._refuse("answerCallbackQuery", "query is too old or query ID is invalid")
+        if query["answered"] and query.get("deliveries", 1) > 1:
+            raise BadRequest("query is too old and response timeout expired or query ID is invalid")
         if query["answered"]:
             self._refuse("answerCallbackQuery", f"callback {query['data']!r} answered twice")
         text = params.get("text") or ""
